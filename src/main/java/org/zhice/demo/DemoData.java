@@ -1,0 +1,74 @@
+package org.zhice.demo;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Profile;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.zhice.identity.ApiTokens;
+import org.zhice.identity.Role;
+import org.zhice.identity.Users;
+
+/**
+ * Loads the demo on the first start of an empty database. The demo accounts and tokens are
+ * documented in the README; they exist only where demo data is switched on.
+ */
+@Component
+@Profile("!command")
+@ConditionalOnProperty(name = "zhice.demo.enabled", havingValue = "true")
+class DemoData implements ApplicationRunner {
+
+    static final String PASSWORD = "zhice-demo";
+    static final String PROVIDER_TOKEN = "zt_demo_provider_0000000000000000000000000000";
+
+    private static final Logger log = LoggerFactory.getLogger(DemoData.class);
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final Users users;
+    private final ApiTokens tokens;
+    private final Clock clock;
+
+    DemoData(JdbcClient jdbc, TransactionTemplate tx, Users users, ApiTokens tokens, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.users = users;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        tx.executeWithoutResult(status -> {
+            int claimed = jdbc.sql("insert into demo_load (id, loaded_at) values (1, :at) on conflict do nothing")
+                    .param("at", OffsetDateTime.now(clock))
+                    .update();
+            if (claimed == 0) {
+                log.info("demo data already loaded; leaving the database as it is");
+                return;
+            }
+            long started = System.nanoTime();
+            load();
+            log.info("demo data loaded in {} ms", (System.nanoTime() - started) / 1_000_000);
+        });
+    }
+
+    private void load() {
+        String enterprise = "91330106MA2CDEMO0X";
+        String provider = "91330108MA2CPROV0X";
+        users.create("office", PASSWORD, "王敏(项目办)", Role.PROGRAM_OFFICE, null);
+        users.create("reviewer", PASSWORD, "李强(初审)", Role.REVIEWER, null);
+        users.create("approver", PASSWORD, "陈静(审批)", Role.APPROVER, null);
+        users.create("auditor", PASSWORD, "赵磊(审计)", Role.AUDITOR, null);
+        users.create("enterprise", PASSWORD, "周婷(企业)", Role.ENTERPRISE, enterprise);
+        long providerUser = users.create("provider", PASSWORD, "孙浩(服务商)", Role.PROVIDER, provider);
+        tokens.issueKnown(providerUser, "demo usage push", PROVIDER_TOKEN);
+    }
+}
