@@ -2,6 +2,7 @@ package org.zhice.audit;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -10,6 +11,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.zhice.shared.Sm3;
 
 /**
  * Every write records who did it and when. Call {@link #record} inside the transaction of the
@@ -33,17 +35,79 @@ public class AuditLog {
 
     @Transactional(propagation = Propagation.MANDATORY)
     public void recordAs(String actor, String action, String subjectType, String subjectId, String detail) {
+        OffsetDateTime at = OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
+        jdbc.sql("select 1 from (select pg_advisory_xact_lock(:lock)) locked").param("lock", CHAIN_LOCK).query(Integer.class).single();
+        Link last = jdbc.sql("select seq, hash from audit_log where seq is not null order by seq desc limit 1")
+                .query((rs, n) -> new Link(rs.getLong(1), rs.getString(2)))
+                .optional()
+                .orElse(new Link(0, Sm3.GENESIS));
+        long seq = last.seq() + 1;
+        String hash = chainHash(seq, last.hash(), at, actor, action, subjectType, subjectId, detail);
         jdbc.sql("""
-                insert into audit_log (at, actor, action, subject_type, subject_id, detail)
-                values (:at, :actor, :action, :subjectType, :subjectId, :detail)
+                insert into audit_log (seq, prev_hash, hash, at, actor, action, subject_type, subject_id, detail)
+                values (:seq, :prev, :hash, :at, :actor, :action, :subjectType, :subjectId, :detail)
                 """)
-                .param("at", OffsetDateTime.now(clock))
+                .param("seq", seq)
+                .param("prev", last.hash())
+                .param("hash", hash)
+                .param("at", at)
                 .param("actor", actor)
                 .param("action", action)
                 .param("subjectType", subjectType)
                 .param("subjectId", subjectId)
                 .param("detail", detail)
                 .update();
+    }
+
+    /**
+     * Recomputes the chain from the first entry and names the first entry whose stored hash or
+     * link does not match what its content says.
+     */
+    @Transactional(readOnly = true)
+    public Verification verify() {
+        String[] previous = {Sm3.GENESIS};
+        long[] expectedSeq = {1};
+        Verification[] broken = {null};
+        long[] checked = {0};
+        jdbc.sql("""
+                select seq, prev_hash, hash, at, actor, action, subject_type, subject_id, detail
+                from audit_log where seq is not null order by seq
+                """)
+                .query(rs -> {
+                    if (broken[0] != null) {
+                        return;
+                    }
+                    long seq = rs.getLong(1);
+                    String recomputed = chainHash(seq, previous[0], rs.getObject(4, OffsetDateTime.class),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
+                    if (seq != expectedSeq[0]) {
+                        broken[0] = new Verification(false, checked[0], expectedSeq[0], "missing entry " + expectedSeq[0]);
+                    } else if (!previous[0].equals(rs.getString(2))) {
+                        broken[0] = new Verification(false, checked[0], seq, "link to the previous entry is broken");
+                    } else if (!recomputed.equals(rs.getString(3))) {
+                        broken[0] = new Verification(false, checked[0], seq, "content does not match its hash");
+                    } else {
+                        previous[0] = recomputed;
+                        expectedSeq[0] = seq + 1;
+                        checked[0]++;
+                    }
+                });
+        return broken[0] != null ? broken[0] : new Verification(true, checked[0], 0, null);
+    }
+
+    static String chainHash(long seq, String previous, OffsetDateTime at, String actor, String action,
+                            String subjectType, String subjectId, String detail) {
+        return Sm3.hex(Long.toString(seq), previous, at.toInstant().toString(), actor, action, subjectType,
+                subjectId, detail);
+    }
+
+    private static final long CHAIN_LOCK = 0x7a68696365L; // "zhice"
+
+    private record Link(long seq, String hash) {
+    }
+
+    /** Result of {@link #verify()}: when not intact, {@code firstBrokenSeq} names the entry. */
+    public record Verification(boolean intact, long entriesChecked, long firstBrokenSeq, String problem) {
     }
 
     public List<Entry> recent(int limit) {

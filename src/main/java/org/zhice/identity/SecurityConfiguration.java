@@ -69,7 +69,10 @@ class SecurityConfiguration {
         http.authorizeHttpRequests(a -> a
                         .requestMatchers(PUBLIC_PATHS).permitAll()
                         .anyRequest().authenticated())
-                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/home", false).permitAll())
+                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/home", false).permitAll()
+                        .failureHandler((req, res, ex) -> res.sendRedirect(req.getContextPath()
+                                + (ex instanceof org.springframework.security.authentication.LockedException
+                                ? "/login?locked" : "/login?error"))))
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/?signedOut"))
                 .headers(h -> h
                         .contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY))

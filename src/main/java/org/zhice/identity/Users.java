@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -15,7 +15,7 @@ import org.zhice.audit.AuditLog;
 
 /** The platform's users. Passwords are stored only as salted hashes (bcrypt by default). */
 @Service
-public class Users implements UserDetailsService {
+public class Users {
 
     private final JdbcClient jdbc;
     private final PasswordEncoder passwords;
@@ -71,8 +71,12 @@ public class Users implements UserDetailsService {
                 .list();
     }
 
-    @Override
-    public ZhiceUserDetails loadUserByUsername(String username) {
+    /** The user as Spring Security sees it (tests sign in with it). */
+    public UserDetails loadUserByUsername(String username) {
+        return details(username);
+    }
+
+    ZhiceUserDetails details(String username) {
         return jdbc.sql("""
                 select id, username, display_name, role, org_uscc, password_hash, enabled
                 from app_user where username = :u
@@ -89,6 +93,6 @@ public class Users implements UserDetailsService {
     Optional<ZhiceUserDetails> loadById(long id) {
         String username = jdbc.sql("select username from app_user where id = :id").param("id", id)
                 .query(String.class).optional().orElse(null);
-        return username == null ? Optional.empty() : Optional.of(loadUserByUsername(username));
+        return username == null ? Optional.empty() : Optional.of(details(username));
     }
 }

@@ -7,7 +7,20 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
 
-record ZhiceUserDetails(CurrentUser user, String passwordHash, boolean enabled) implements UserDetails {
+record ZhiceUserDetails(CurrentUser user, String passwordHash, boolean enabled, boolean locked) implements UserDetails {
+
+    ZhiceUserDetails(CurrentUser user, String passwordHash, boolean enabled) {
+        this(user, passwordHash, enabled, false);
+    }
+
+    ZhiceUserDetails lockedFor() {
+        return new ZhiceUserDetails(user, passwordHash, enabled, true);
+    }
+
+    @Override
+    public boolean isAccountNonLocked() {
+        return !locked;
+    }
 
     @Override
     public Collection<? extends GrantedAuthority> getAuthorities() {

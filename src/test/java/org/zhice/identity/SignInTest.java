@@ -66,6 +66,20 @@ class SignInTest {
     }
 
     @Test
+    void repeatedFailuresLockTheAccountForAWhileAndEverySignInIsAudited() throws Exception {
+        tx.executeWithoutResult(s -> users.create("sign-in-victim", "right password", "Victim", Role.AUDITOR, null));
+        for (int i = 0; i < SignInEvents.MAX_FAILURES; i++) {
+            mvc.perform(formLogin("/login").user("sign-in-victim").password("guess " + i))
+                    .andExpect(unauthenticated()).andExpect(redirectedUrl("/login?error"));
+        }
+        mvc.perform(formLogin("/login").user("sign-in-victim").password("right password"))
+                .andExpect(unauthenticated()).andExpect(redirectedUrl("/login?locked"));
+        long failures = jdbc.sql("select count(*) from audit_log where action = 'sign-in.failed' and subject_id = 'sign-in-victim'")
+                .query(Long.class).single();
+        assertThat(failures).isEqualTo(SignInEvents.MAX_FAILURES + 1);
+    }
+
+    @Test
     void formsWithoutCsrfTokenAreRefused() throws Exception {
         mvc.perform(post("/login").param("username", "sign-in-office").param("password", "correct horse"))
                 .andExpect(status().isForbidden());
