@@ -15,6 +15,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.zhice.identity.ApiTokens;
 import org.zhice.identity.Role;
 import org.zhice.identity.Users;
+import org.zhice.policy.ProgramCatalog;
+import org.zhice.registry.RegistryDemo;
 
 /**
  * Loads the demo on the first start of an empty database. The demo accounts and tokens are
@@ -35,8 +37,13 @@ class DemoData implements ApplicationRunner {
     private final Users users;
     private final ApiTokens tokens;
     private final Clock clock;
+    private final RegistryDemo registry;
+    private final ProgramCatalog programs;
 
-    DemoData(JdbcClient jdbc, TransactionTemplate tx, Users users, ApiTokens tokens, Clock clock) {
+    DemoData(JdbcClient jdbc, TransactionTemplate tx, Users users, ApiTokens tokens, Clock clock,
+             RegistryDemo registry, ProgramCatalog programs) {
+        this.registry = registry;
+        this.programs = programs;
         this.jdbc = jdbc;
         this.tx = tx;
         this.users = users;
@@ -61,8 +68,13 @@ class DemoData implements ApplicationRunner {
     }
 
     private void load() {
-        String enterprise = "91330106MA2CDEMO0X";
-        String provider = "91330108MA2CPROV0X";
+        RegistryDemo.DemoParties parties = registry.load();
+        ProgramCatalog.Load presets = programs.loadPresets();
+        if (!presets.ok()) {
+            throw new IllegalStateException("demo programs do not load: " + presets.errors());
+        }
+        String enterprise = parties.showcaseEnterprise();
+        String provider = parties.showcaseProvider();
         users.create("office", PASSWORD, "王敏(项目办)", Role.PROGRAM_OFFICE, null);
         users.create("reviewer", PASSWORD, "李强(初审)", Role.REVIEWER, null);
         users.create("approver", PASSWORD, "陈静(审批)", Role.APPROVER, null);

@@ -32,13 +32,21 @@ class AuditChainTest {
                 return null;
             });
         }
+        for (int i = 0; i < 5; i++) {
+            int batch = i;
+            writes.add(() -> {
+                tx.executeWithoutResult(s -> audit.recordAll(java.util.stream.IntStream.range(0, 50)
+                        .mapToObj(n -> new AuditLog.Record("test.bulk", "thing", "b" + batch + "-" + n, null)).toList()));
+                return null;
+            });
+        }
         for (var f : pool.invokeAll(writes)) {
             f.get();
         }
         pool.shutdown();
         AuditLog.Verification before = audit.verify();
         assertThat(before.intact()).isTrue();
-        assertThat(before.entriesChecked()).isGreaterThanOrEqualTo(200);
+        assertThat(before.entriesChecked()).isGreaterThanOrEqualTo(450);
 
         long victim = jdbc.sql("select seq from audit_log where subject_id = 't77'").query(Long.class).single();
         tx.executeWithoutResult(s -> {
