@@ -70,6 +70,25 @@ class BrowserJourneyTest {
     }
 
     @Test
+    void importsAFileWithABadRowAndSeesTheRowNamedAndNothingImported() throws Exception {
+        java.nio.file.Path csv = java.nio.file.Files.createTempFile("orgs-", ".csv");
+        java.nio.file.Files.writeString(csv, """
+                uscc,name,kind,region_code
+                91330106NE8PR7JY36,杭州一号算力有限公司,provider,330106
+                913301064JURQ283FA,杭州二号科技有限公司,enterprise,330106
+                """);
+        signIn("journey-office", "journey-pass");
+        browser.get(url("/registry/import?lang=zh-CN"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("import-kind"))).selectByValue("organisations");
+        browser.findElement(By.id("import-file")).sendKeys(csv.toAbsolutePath().toString());
+        browser.findElement(By.id("import-submit")).click();
+        String errors = browser.findElement(By.id("import-errors")).getText();
+        assertThat(errors).contains(csv.getFileName().toString()).contains("3").contains("uscc").contains("H");
+        browser.get(url("/registry/organisations?q=91330106NE8PR7JY36"));
+        assertThat(browser.getPageSource()).doesNotContain("杭州一号算力有限公司");
+    }
+
+    @Test
     void switchesLanguageOnEveryPageAndRemembersIt() {
         browser.manage().deleteAllCookies();
         browser.get(url("/"));
