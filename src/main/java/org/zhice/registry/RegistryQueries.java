@@ -1,5 +1,6 @@
 package org.zhice.registry;
 
+import org.zhice.shared.SensitiveData;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,10 @@ class RegistryQueries {
     private final JdbcClient jdbc;
     private final Registry registry;
     private final RelationGraph graph;
+    private final SensitiveData sensitive;
 
-    RegistryQueries(JdbcClient jdbc, Registry registry, RelationGraph graph) {
+    RegistryQueries(JdbcClient jdbc, Registry registry, RelationGraph graph, SensitiveData sensitive) {
+        this.sensitive = sensitive;
         this.jdbc = jdbc;
         this.registry = registry;
         this.graph = graph;
@@ -116,7 +119,8 @@ class RegistryQueries {
                 .query(Person.class)
                 .list()
                 .stream()
-                .map(p -> new PersonView(p.personId(), p.name(), IdNumber.masked(p.idNumber()), p.phone(), types.get(p.personId())))
+                .map(p -> new PersonView(p.personId(), p.name(), IdNumber.masked(sensitive.decrypt(p.idNumber())),
+                        SensitiveData.maskPhone(sensitive.decrypt(p.phone())), types.get(p.personId())))
                 .toList();
     }
 

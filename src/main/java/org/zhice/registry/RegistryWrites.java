@@ -1,5 +1,6 @@
 package org.zhice.registry;
 
+import org.zhice.shared.SensitiveData;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -25,8 +26,10 @@ class RegistryWrites {
     private final JdbcTemplate batch;
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final SensitiveData sensitive;
 
-    RegistryWrites(JdbcTemplate batch, JdbcClient jdbc, Clock clock) {
+    RegistryWrites(JdbcTemplate batch, JdbcClient jdbc, Clock clock, SensitiveData sensitive) {
+        this.sensitive = sensitive;
         this.batch = batch;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -48,6 +51,11 @@ class RegistryWrites {
         return found;
     }
 
+    /** ID and phone numbers are stored SM4-encrypted; callers in this module see them in clear. */
+    Person decrypted(Person p) {
+        return new Person(p.personId(), p.name(), sensitive.decrypt(p.idNumber()), sensitive.decrypt(p.phone()));
+    }
+
     Map<String, Person> existingPeople(Collection<String> ids) {
         Map<String, Person> found = new HashMap<>();
         if (ids.isEmpty()) {
@@ -57,7 +65,7 @@ class RegistryWrites {
                 .param("ids", ids.toArray(String[]::new))
                 .query(Person.class)
                 .list()
-                .forEach(p -> found.put(p.personId(), p));
+                .forEach(p -> found.put(p.personId(), decrypted(p)));
         return found;
     }
 
@@ -110,7 +118,7 @@ class RegistryWrites {
         OffsetDateTime now = now();
         List<Object[]> args = new ArrayList<>();
         for (Person p : people) {
-            args.add(new Object[] {p.personId(), p.name(), p.idNumber(), p.phone(), now, now});
+            args.add(new Object[] {p.personId(), p.name(), sensitive.encrypt(p.idNumber()), sensitive.encrypt(p.phone()), now, now});
         }
         batch.batchUpdate("""
                 insert into person (person_id, name, id_number, phone, created_at, updated_at)
@@ -124,7 +132,7 @@ class RegistryWrites {
         OffsetDateTime now = now();
         List<Object[]> args = new ArrayList<>();
         for (Person p : people) {
-            args.add(new Object[] {p.name(), p.idNumber(), p.phone(), now, p.personId()});
+            args.add(new Object[] {p.name(), sensitive.encrypt(p.idNumber()), sensitive.encrypt(p.phone()), now, p.personId()});
         }
         batch.batchUpdate("""
                 update person set name = ?, id_number = ?, phone = ?, updated_at = ? where person_id = ?

@@ -33,9 +33,12 @@ class RegistryImportTest {
     final AuditLog audit;
     final MessageSource messages;
     final JdbcClient jdbc;
+    final org.zhice.shared.SensitiveData sensitive;
 
     @Autowired
-    RegistryImportTest(RegistryImport imports, Registry registry, AuditLog audit, MessageSource messages, JdbcClient jdbc) {
+    RegistryImportTest(RegistryImport imports, Registry registry, AuditLog audit, MessageSource messages, JdbcClient jdbc,
+                       org.zhice.shared.SensitiveData sensitive) {
+        this.sensitive = sensitive;
         this.imports = imports;
         this.registry = registry;
         this.audit = audit;
@@ -286,7 +289,8 @@ class RegistryImportTest {
         assertThat(audit.forSubject("person", p)).extracting(AuditLog.Entry::detail)
                 .allSatisfy(detail -> assertThat(detail).doesNotContain("11010519"));
         String stored = jdbc.sql("select id_number from person where person_id = :p").param("p", p).query(String.class).single();
-        assertThat(stored).isEqualTo("110105195001010012");
+        assertThat(stored).as("ID numbers are SM4-encrypted at rest").startsWith("sm4:").doesNotContain("110105");
+        assertThat(sensitive.decrypt(stored)).isEqualTo("110105195001010012");
     }
 
     @Test
