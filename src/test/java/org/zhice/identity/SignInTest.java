@@ -114,6 +114,15 @@ class SignInTest {
     }
 
     @Test
+    void oversizedRequestBodiesAreRefusedBeforeTheyAreRead() throws Exception {
+        byte[] body = new byte[33_554_433];
+        mvc.perform(post("/api/whoami").header("Authorization", "Bearer " + providerToken)
+                        .contentType("application/json").content(body))
+                .andExpect(status().is(413))
+                .andExpect(content().string(org.hamcrest.Matchers.containsString("33554432")));
+    }
+
+    @Test
     void everyWriteIsAudited() {
         long audited = jdbc.sql("select count(*) from audit_log where action = 'user.create' and subject_id = 'sign-in-provider'")
                 .query(Long.class).single();
