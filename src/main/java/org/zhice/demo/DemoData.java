@@ -2,6 +2,8 @@ package org.zhice.demo;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +18,9 @@ import org.zhice.identity.ApiTokens;
 import org.zhice.identity.Role;
 import org.zhice.identity.Users;
 import org.zhice.policy.ProgramCatalog;
+import org.zhice.registry.Registry;
 import org.zhice.registry.RegistryDemo;
+import org.zhice.pool.PoolDemo;
 
 /**
  * Loads the demo on the first start of an empty database. The demo accounts and tokens are
@@ -37,12 +41,16 @@ class DemoData implements ApplicationRunner {
     private final Users users;
     private final ApiTokens tokens;
     private final Clock clock;
-    private final RegistryDemo registry;
+    private final RegistryDemo registryDemo;
+    private final Registry registry;
     private final ProgramCatalog programs;
+    private final PoolDemo pool;
 
     DemoData(JdbcClient jdbc, TransactionTemplate tx, Users users, ApiTokens tokens, Clock clock,
-             RegistryDemo registry, ProgramCatalog programs) {
+             RegistryDemo registryDemo, Registry registry, ProgramCatalog programs, PoolDemo pool) {
+        this.registryDemo = registryDemo;
         this.registry = registry;
+        this.pool = pool;
         this.programs = programs;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -68,13 +76,16 @@ class DemoData implements ApplicationRunner {
     }
 
     private void load() {
-        RegistryDemo.DemoParties parties = registry.load();
+        RegistryDemo.DemoParties parties = registryDemo.load();
         ProgramCatalog.Load presets = programs.loadPresets();
         if (!presets.ok()) {
             throw new IllegalStateException("demo programs do not load: " + presets.errors());
         }
         String enterprise = parties.showcaseEnterprise();
         String provider = parties.showcaseProvider();
+        List<String> enterprises = new ArrayList<>(List.of(enterprise));
+        registry.usccsOfKind("enterprise").stream().filter(u -> !u.equals(enterprise)).forEach(enterprises::add);
+        pool.load(registry.usccsOfKind("provider"), enterprises);
         users.create("office", PASSWORD, "王敏(项目办)", Role.PROGRAM_OFFICE, null);
         users.create("reviewer", PASSWORD, "李强(初审)", Role.REVIEWER, null);
         users.create("approver", PASSWORD, "陈静(审批)", Role.APPROVER, null);

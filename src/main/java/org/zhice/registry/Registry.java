@@ -73,6 +73,14 @@ public class Registry {
         return names;
     }
 
+    /** The USCCs of every organisation of a kind ({@code enterprise}, {@code provider}, {@code government}), sorted. */
+    public List<String> usccsOfKind(String kind) {
+        return jdbc.sql("select uscc from organisation where kind = :kind order by uscc")
+                .param("kind", kind)
+                .query(String.class)
+                .list();
+    }
+
     public Counts counts() {
         return jdbc.sql("""
                 select (select count(*) from organisation where kind = 'enterprise'),

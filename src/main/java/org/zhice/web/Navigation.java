@@ -21,6 +21,7 @@ final class Navigation {
             items.add(new Item("nav.home", "/"));
             items.add(new Item("nav.public.notices", "/public/notices"));
             items.add(new Item("nav.programs", "/public/programs"));
+            items.add(new Item("nav.pool", "/public/pool"));
             return items;
         }
         items.add(new Item("nav.workbench", "/home"));
@@ -31,7 +32,11 @@ final class Navigation {
                 items.add(new Item("nav.organisations", "/registry/organisations"));
                 items.add(new Item("nav.import", "/registry/import"));
                 items.add(new Item("nav.vouchers", "/vouchers/office"));
+                items.add(new Item("nav.pool.review", "/pool/review"));
+                items.add(new Item("nav.pool.matching", "/pool/matching"));
+                items.add(new Item("nav.pool.contracts", "/pool/contracts"));
                 items.add(new Item("nav.ledger", "/ledger"));
+                items.add(new Item("nav.metering.disputes", "/metering/disputes"));
             }
             case REVIEWER, APPROVER -> {
                 items.add(new Item("nav.queue", "/vouchers/queue"));
@@ -40,10 +45,14 @@ final class Navigation {
             }
             case ENTERPRISE -> {
                 items.add(new Item("nav.my.vouchers", "/vouchers/mine"));
+                items.add(new Item("nav.pool.demands", "/pool/demands"));
+                items.add(new Item("nav.pool.contracts", "/pool/contracts"));
+                items.add(new Item("nav.metering.usage", "/metering/usage"));
                 items.add(new Item("nav.my.organisation", "/registry/organisations/" + user.orgUscc()));
                 items.add(new Item("nav.programs", "/programs"));
             }
             case PROVIDER -> {
+                items.add(new Item("nav.metering.uploads", "/metering/uploads"));
                 items.add(new Item("nav.my.organisation", "/registry/organisations/" + user.orgUscc()));
                 items.add(new Item("nav.programs", "/programs"));
             }
@@ -51,10 +60,12 @@ final class Navigation {
                 items.add(new Item("nav.ledger", "/ledger"));
                 items.add(new Item("nav.organisations", "/registry/organisations"));
                 items.add(new Item("nav.programs", "/programs"));
+                items.add(new Item("nav.pool.contracts", "/pool/contracts"));
                 items.add(new Item("nav.audit", "/audit"));
             }
         }
         items.add(new Item("nav.public.notices", "/public/notices"));
+        items.add(new Item("nav.pool", "/public/pool"));
         return items;
     }
 }

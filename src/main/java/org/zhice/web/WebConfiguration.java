@@ -24,7 +24,8 @@ class WebConfiguration implements WebMvcConfigurer {
     static final String[] MESSAGE_BUNDLES = {
             "classpath:i18n/web", "classpath:i18n/identity", "classpath:i18n/registry",
             "classpath:i18n/policy", "classpath:i18n/voucher", "classpath:i18n/shared",
-            "classpath:i18n/ledger", "classpath:i18n/audit"};
+            "classpath:i18n/ledger", "classpath:i18n/audit", "classpath:i18n/pool",
+            "classpath:i18n/metering"};
 
     @Bean
     MessageSource messageSource() {
