@@ -3,9 +3,9 @@ import java.nio.file.Path;
 
 import org.zhice.voucher.replay.InputFolder;
 import org.zhice.voucher.replay.OutputFolder;
-import org.zhice.voucher.rules.ReplayInput;
-import org.zhice.voucher.rules.ReplayOutput;
-import org.zhice.voucher.rules.RulesEngine;
+import org.zhice.rules.ReplayInput;
+import org.zhice.rules.ReplayOutput;
+import org.zhice.rules.RulesEngine;
 
 /**
  * Times one replay in-process: read the input folder, run the rules engine, write the output.

@@ -53,10 +53,10 @@ class ReplayModelProperties {
         }
         seen.remove("");
         java.util.List<String> expected = new java.util.ArrayList<>();
-        for (org.zhice.voucher.rules.UsageReason reason : org.zhice.voucher.rules.UsageReason.values()) {
+        for (org.zhice.rules.UsageReason reason : org.zhice.rules.UsageReason.values()) {
             expected.add(reason.name());
         }
-        for (org.zhice.voucher.rules.DecisionReason reason : org.zhice.voucher.rules.DecisionReason.values()) {
+        for (org.zhice.rules.DecisionReason reason : org.zhice.rules.DecisionReason.values()) {
             expected.add(reason.name());
         }
         for (String kind : new String[] {"application", "redemption"}) {

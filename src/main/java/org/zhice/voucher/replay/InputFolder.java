@@ -16,17 +16,17 @@ import org.zhice.policy.ProgramError;
 import org.zhice.policy.ProgramException;
 import org.zhice.policy.ProgramParser;
 import org.zhice.shared.Uscc;
-import org.zhice.voucher.rules.Application;
-import org.zhice.voucher.rules.CatalogRow;
-import org.zhice.voucher.rules.Contract;
-import org.zhice.voucher.rules.ContractLine;
-import org.zhice.voucher.rules.Org;
-import org.zhice.voucher.rules.Quantities;
-import org.zhice.voucher.rules.Redemption;
-import org.zhice.voucher.rules.Relation;
-import org.zhice.voucher.rules.ReplayInput;
-import org.zhice.voucher.rules.Unit;
-import org.zhice.voucher.rules.UsageLog;
+import org.zhice.rules.Application;
+import org.zhice.rules.CatalogRow;
+import org.zhice.rules.Contract;
+import org.zhice.rules.ContractLine;
+import org.zhice.rules.Org;
+import org.zhice.rules.Quantities;
+import org.zhice.rules.Redemption;
+import org.zhice.rules.Relation;
+import org.zhice.rules.ReplayInput;
+import org.zhice.rules.Unit;
+import org.zhice.rules.UsageLog;
 
 /**
  * Reads a replay input folder (spec §2) into a {@link ReplayInput}, checking every row. All

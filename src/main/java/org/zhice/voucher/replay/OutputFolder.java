@@ -11,12 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import org.zhice.voucher.rules.Decision;
-import org.zhice.voucher.rules.Pool;
-import org.zhice.voucher.rules.ReplayOutput;
-import org.zhice.voucher.rules.UsageLog;
-import org.zhice.voucher.rules.UsageReason;
-import org.zhice.voucher.rules.UsageVerdicts;
+import org.zhice.rules.Decision;
+import org.zhice.rules.Pool;
+import org.zhice.rules.ReplayOutput;
+import org.zhice.rules.UsageLog;
+import org.zhice.rules.UsageReason;
+import org.zhice.rules.UsageVerdicts;
 
 /**
  * Writes a replay's output folder (spec §6): {@code decisions.csv}, {@code usage_rejections.csv}

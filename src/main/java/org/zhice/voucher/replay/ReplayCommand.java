@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.zhice.voucher.rules.ReplayInput;
-import org.zhice.voucher.rules.ReplayOutput;
-import org.zhice.voucher.rules.RulesEngine;
+import org.zhice.rules.ReplayInput;
+import org.zhice.rules.ReplayOutput;
+import org.zhice.rules.RulesEngine;
 
 /**
  * {@code replay <input-folder> --out <folder>}: reads the input (spec §2), runs the rules

@@ -7,7 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-import org.zhice.voucher.rules.ShanghaiTime;
+import org.zhice.rules.ShanghaiTime;
 
 /**
  * ISO-8601 timestamps with an offset ({@code 2025-03-05T10:00:00+08:00}, {@code …Z}) and plain

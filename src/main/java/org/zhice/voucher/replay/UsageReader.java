@@ -16,9 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.zhice.voucher.rules.Quantities;
-import org.zhice.voucher.rules.UsageChecks;
-import org.zhice.voucher.rules.UsageLog;
+import org.zhice.rules.Quantities;
+import org.zhice.rules.UsageChecks;
+import org.zhice.rules.UsageLog;
 
 /**
  * Streams {@code usage.ndjson} into a {@link UsageLog}: one JSON object a line with

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.zhice.voucher.rules.ShanghaiTime;
-import org.zhice.voucher.rules.UsageChecks;
-import org.zhice.voucher.rules.UsageLog;
+import org.zhice.rules.ShanghaiTime;
+import org.zhice.rules.UsageChecks;
+import org.zhice.rules.UsageLog;
 
 class UsageReaderTest {
 

@@ -1,0 +1,88 @@
+package org.zhice.rules;
+
+import java.math.BigDecimal;
+
+/**
+ * Quantities (GPU-hours, millions of tokens) have at most 6 decimals, so they are kept exactly
+ * as whole millionths ("micros") in a long.
+ */
+public final class Quantities {
+
+    public static final long MICROS_PER_UNIT = 1_000_000L;
+
+    private Quantities() {
+    }
+
+    /**
+     * Parses {@code -?digits[.digits]} with at most 6 significant decimals (trailing zeros beyond
+     * the sixth are fine) into micros.
+     *
+     * @throws NumberFormatException naming what is wrong
+     */
+    public static long parseMicros(CharSequence text) {
+        int length = text.length();
+        int i = 0;
+        boolean negative = false;
+        if (length > 0 && text.charAt(0) == '-') {
+            negative = true;
+            i = 1;
+        }
+        long units = 0;
+        int intDigits = 0;
+        while (i < length && isDigit(text.charAt(i))) {
+            units = Math.multiplyExact(units, 10) + (text.charAt(i) - '0');
+            if (units > Long.MAX_VALUE / MICROS_PER_UNIT) {
+                throw new NumberFormatException("too large: \"" + text + "\"");
+            }
+            i++;
+            intDigits++;
+        }
+        if (intDigits == 0) {
+            throw new NumberFormatException("not a decimal number: \"" + text + "\"");
+        }
+        long fraction = 0;
+        if (i < length) {
+            if (text.charAt(i) != '.' || i + 1 == length) {
+                throw new NumberFormatException("not a decimal number: \"" + text + "\"");
+            }
+            i++;
+            int place = 0;
+            while (i < length) {
+                char c = text.charAt(i);
+                if (!isDigit(c)) {
+                    throw new NumberFormatException("not a decimal number: \"" + text + "\"");
+                }
+                if (place < 6) {
+                    fraction = fraction * 10 + (c - '0');
+                } else if (c != '0') {
+                    throw new NumberFormatException("more than 6 decimals: \"" + text + "\"");
+                }
+                place++;
+                i++;
+            }
+            for (; place < 6; place++) {
+                fraction *= 10;
+            }
+        }
+        long micros;
+        try {
+            micros = Math.addExact(units * MICROS_PER_UNIT, fraction);
+        } catch (ArithmeticException e) {
+            throw new NumberFormatException("too large: \"" + text + "\"");
+        }
+        return negative ? -micros : micros;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    public static BigDecimal toDecimal(long micros) {
+        return BigDecimal.valueOf(micros, 6);
+    }
+
+    /** As plain text without trailing zeros, e.g. {@code 8} or {@code 0.5}. */
+    public static String format(long micros) {
+        return toDecimal(micros).stripTrailingZeros().toPlainString();
+    }
+}
