@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -61,8 +62,20 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain pages(HttpSecurity http) throws Exception {
+        // Coarse rules by URL here, the fine ones (and the organisation scoping) in each module:
+        // a request a role may never make is refused before its body is even read.
         http.authorizeHttpRequests(a -> a
                         .requestMatchers(PUBLIC_PATHS).permitAll()
+                        .requestMatchers(HttpMethod.POST, "/ledger/**").hasRole("PROGRAM_OFFICE")
+                        .requestMatchers("/ledger/**", "/audit/**").hasAnyRole("PROGRAM_OFFICE", "AUDITOR")
+                        .requestMatchers(HttpMethod.POST, "/vouchers/office/**").hasRole("PROGRAM_OFFICE")
+                        .requestMatchers("/vouchers/office/**").hasAnyRole("PROGRAM_OFFICE", "AUDITOR")
+                        .requestMatchers("/vouchers/queue/**").hasAnyRole("REVIEWER", "APPROVER", "PROGRAM_OFFICE", "AUDITOR")
+                        .requestMatchers(HttpMethod.POST, "/vouchers/contracts", "/vouchers/apply").hasRole("ENTERPRISE")
+                        .requestMatchers("/pool/demands/**").hasRole("ENTERPRISE")
+                        .requestMatchers("/pool/offerings/**").hasRole("PROVIDER")
+                        .requestMatchers("/pool/review/**").hasRole("PROGRAM_OFFICE")
+                        .requestMatchers("/registry/import/**").hasRole("PROGRAM_OFFICE")
                         .anyRequest().authenticated())
                 .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/home", false).permitAll()
                         .failureHandler((req, res, ex) -> res.sendRedirect(req.getContextPath()

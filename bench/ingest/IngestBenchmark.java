@@ -1,0 +1,589 @@
+package org.zhice.metering;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import org.postgresql.PGConnection;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.FileSystemUtils;
+import org.zhice.ZhiceApplication;
+import org.zhice.shared.Uscc;
+import org.zhice.rules.ShanghaiTime;
+
+/**
+ * bench/ingest/run: usage events per second through the real ingestion path — the NDJSON parser
+ * and {@link UsageIngestion} that {@code POST /api/metering/usage} calls, one upload of
+ * {@code bench.batch} lines per call, each its own transaction, committed durably (embedded
+ * PostgreSQL with fsync and synchronous_commit on, as the application runs it) — and, in the
+ * same run and database, PostgreSQL's own binary {@code COPY} of the same rows into a plain
+ * table without keys or indexes.
+ *
+ * <p>Event ids are each provider's running job numbers ({@code job-03-000012345}), as a
+ * provider's metering system writes them; {@code -Dbench.ids=uuid} makes them random UUIDs, the
+ * worst case for the unique key.
+ *
+ * <p>Providers push in parallel ({@code bench.clients} callers, each with its own providers, one
+ * upload at a time, in time order); every {@code bench.retry-every}th upload is sent twice, as a
+ * client that lost the answer would (without its key, so every event is found a duplicate), and
+ * its second copy stores nothing. Counted: events stored (accepted or rejected with a reason) per second of wall time,
+ * the retries' time included.
+ *
+ * <p>Last line: {@code ingest_per_s=<n> copy_per_s=<n> ratio=<x>}. System properties:
+ * {@code bench.events} (1,000,000), {@code bench.batch} (10,000), {@code bench.clients} (2),
+ * {@code bench.providers} (8), {@code bench.contracts} (2,000), {@code bench.retry-every} (50),
+ * {@code bench.warmup-events} (400,000: the JIT compiler is done with the hot code by then).
+ */
+public final class IngestBenchmark {
+
+    private static final String[] SKUS = {"GPU-A", "GPU-B", "TOK"};
+    private static final int CAPACITY = 4096;
+    /** {@code -Dbench.ids=uuid}: random event ids instead of each provider's running job numbers. */
+    private static final boolean RANDOM_IDS = "uuid".equals(System.getProperty("bench.ids"));
+
+    private IngestBenchmark() {
+    }
+
+    /**
+     * One upload: its body lies in the spool file at {@code offset}, and is read into a fresh array
+     * when it is pushed, as a server reads a request body, so that the heap does not carry the
+     * whole data set (which would make the garbage collector's work the benchmark's).
+     */
+    record Batch(String provider, java.nio.channels.FileChannel spool, long offset, int length, boolean retry) {
+        byte[] body() {
+            byte[] bytes = new byte[length];
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            try {
+                while (buffer.hasRemaining()) {
+                    spool.read(buffer, offset + buffer.position());
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return bytes;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = Integer.getInteger("bench.events", 1_000_000);
+        int batchSize = Integer.getInteger("bench.batch", 10_000);
+        int clients = Integer.getInteger("bench.clients", 2);
+        int providers = Integer.getInteger("bench.providers", 8);
+        int contracts = Integer.getInteger("bench.contracts", 2_000);
+        int retryEvery = Integer.getInteger("bench.retry-every", 50);
+        int warmupEvents = Integer.getInteger("bench.warmup-events", 400_000);
+        Path dataDir = Files.createTempDirectory("zhice-bench-ingest");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ZhiceApplication.class)
+                .web(WebApplicationType.SERVLET)
+                .run("--server.port=0", "--zhice.data-dir=" + dataDir, "--zhice.db.embedded.clean=true",
+                        "--zhice.demo.enabled=false", "--zhice.db.pool-size=" + (clients + 4),
+                        "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+        double ingestPerSecond;
+        double copyPerSecond;
+        try {
+            JdbcClient jdbc = context.getBean(JdbcClient.class);
+            DataSource dataSource = context.getBean(DataSource.class);
+            UsageIngestion ingestion = context.getBean(UsageIngestion.class);
+            Clock clock = context.getBean(Clock.class);
+            System.out.printf(Locale.ROOT, "PostgreSQL: fsync=%s synchronous_commit=%s wal_level=%s; %d cores%n",
+                    jdbc.sql("show fsync").query(String.class).single(),
+                    jdbc.sql("show synchronous_commit").query(String.class).single(),
+                    jdbc.sql("show wal_level").query(String.class).single(),
+                    Runtime.getRuntime().availableProcessors());
+
+            LocalDate today = ShanghaiTime.dateOf(clock.instant());
+            World world = World.create(context.getBean(TransactionTemplate.class), jdbc, providers + 2, contracts, today);
+            long now = ShanghaiTime.nanos(clock.instant());
+            long windowStart = now - 25L * 86_400_000_000_000L;
+            long windowEnd = now - 6L * 3_600_000_000_000L;
+
+            System.out.printf(Locale.ROOT, "generating %,d warm-up and %,d measured events …%n", warmupEvents, events);
+            java.nio.channels.FileChannel spool = java.nio.channels.FileChannel.open(dataDir.resolve("uploads.ndjson"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE);
+            List<List<Batch>> warmup = world.generate(spool, 0, 2, warmupEvents, batchSize, 0, windowStart, windowEnd,
+                    7);
+            List<List<Batch>> measured = world.generate(spool, 2, providers, events, batchSize, retryEvery,
+                    windowStart, windowEnd, 11);
+            System.gc();
+
+            System.out.printf(Locale.ROOT, "warm-up: %,d events …%n", warmupEvents);
+            run(ingestion, warmup, clients);
+            long before = jdbc.sql("select count(*) from usage_event").query(Long.class).single();
+            long beforeMaxId = jdbc.sql("select coalesce(max(usage_id), 0) from usage_event").query(Long.class).single();
+            System.out.printf(Locale.ROOT, "ingest: %,d events in uploads of %,d, %d clients …%n", events, batchSize,
+                    clients);
+            java.util.Map<String, Long> threadsBefore = threadCpu();
+            long gcBefore = gcMillis();
+            CpuMeter ingestCpu = new CpuMeter(dataDir.resolve("postgres"));
+            long started = System.nanoTime();
+            Totals totals = run(ingestion, measured, clients);
+            String ingestCpuReport = ingestCpu.report(events);
+            if (Boolean.getBoolean("bench.threads")) {
+                java.util.Map<String, Long> threadsAfter = threadCpu();
+                threadsAfter.forEach((name, nanos) -> {
+                    long used = nanos - threadsBefore.getOrDefault(name, 0L);
+                    if (used > 50_000_000L) {
+                        System.out.printf(Locale.ROOT, "  thread %-40s %.2f s cpu%n", name, used / 1e9);
+                    }
+                });
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long stored = jdbc.sql("select count(*) from usage_event").query(Long.class).single() - before;
+            ingestPerSecond = stored / seconds;
+            System.out.printf(Locale.ROOT,
+                    "ingest: %,d uploads (%,d retried) in %.2f s: %,d events stored (%,d accepted, %,d rejected), "
+                            + "%,d duplicate lines stored nothing%n",
+                    totals.uploads.get(), totals.retries.get(), seconds, stored, totals.accepted.get(),
+                    totals.rejected.get(), totals.problems.get());
+            System.out.println("ingest: " + ingestCpuReport);
+            System.out.printf(Locale.ROOT, "ingest: the clients' threads (read, parse, check, write) used %.1f s of it, "
+                            + "the garbage collector %.1f s (wall)%n", totals.workerCpuNanos.get() / 1e9,
+                    (gcMillis() - gcBefore) / 1e3);
+            check(stored == totals.accepted.get() + totals.rejected.get(), "stored events match the answers");
+            check(stored == events, "every generated event stored exactly once");
+            jdbc.sql("select reason, count(*) from usage_event where usage_id > :id group by reason order by 2 desc")
+                    .param("id", beforeMaxId)
+                    .query(rs -> {
+                        System.out.printf(Locale.ROOT, "  verdict %s: %,d%n",
+                                rs.getString(1) == null ? "accepted" : rs.getString(1), rs.getLong(2));
+                    });
+
+            // PostgreSQL's own COPY of the same rows into a plain table
+            jdbc.sql("create table usage_copy (like usage_event)").update();
+            ByteArrayOutputStream rows = new ByteArrayOutputStream(256 << 20);
+            try (Connection c = dataSource.getConnection()) {
+                c.unwrap(PGConnection.class).getCopyAPI().copyOut(
+                        "COPY (select * from usage_event where usage_id > " + beforeMaxId
+                                + " order by usage_id) TO STDOUT (FORMAT binary)", rows);
+            }
+            byte[] bytes = rows.toByteArray();
+            long copied;
+            CpuMeter copyCpu = new CpuMeter(dataDir.resolve("postgres"));
+            long copyStarted = System.nanoTime();
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                copied = c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                        "COPY usage_copy FROM STDIN (FORMAT binary)", new ByteArrayInputStream(bytes));
+            }
+            double copySeconds = (System.nanoTime() - copyStarted) / 1e9;
+            copyPerSecond = copied / copySeconds;
+            System.out.printf(Locale.ROOT, "copy: %,d rows (%,d MB) into a plain table in %.2f s, one COPY, one commit%n",
+                    copied, bytes.length >> 20, copySeconds);
+            System.out.println("copy: " + copyCpu.report(copied));
+            System.out.printf(Locale.ROOT, "machine: %d cores, load average now %.2f%n",
+                    Runtime.getRuntime().availableProcessors(),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("drop table usage_copy");
+            }
+            if (Boolean.getBoolean("bench.indexes")) {
+                indexCosts(dataSource, bytes);
+            }
+        } finally {
+            context.close();
+            FileSystemUtils.deleteRecursively(dataDir);
+        }
+        System.out.printf(Locale.ROOT, "ingest_per_s=%d copy_per_s=%d ratio=%.2f%n", Math.round(ingestPerSecond),
+                Math.round(copyPerSecond), ingestPerSecond / copyPerSecond);
+    }
+
+    /**
+     * What each index of usage_event costs a COPY of the same rows, in uploads of 10,000 rows
+     * with a commit each, as ingestion writes them (for docs/performance.md).
+     */
+    static void indexCosts(DataSource dataSource, byte[] bytes) throws Exception {
+        String[][] variants = {
+                {},
+                {"alter table usage_cost add constraint usage_cost_once unique (provider_uscc, event_id)"},
+                {"alter table usage_cost add constraint usage_cost_once unique (provider_uscc, event_id)",
+                        "alter table usage_cost add primary key (usage_id)"},
+                {"alter table usage_cost add constraint usage_cost_once unique (provider_uscc, event_id)",
+                        "alter table usage_cost add primary key (usage_id)",
+                        "create index on usage_cost (contract_id, start_ns)"}};
+        List<byte[]> chunks = chunks(bytes, 10_000);
+        for (int round = 0; round < 3; round++) {
+            for (int k = 0; k < variants.length; k++) {
+                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("drop table if exists usage_cost");
+                    s.execute("create table usage_cost (like usage_event)");
+                    for (String ddl : variants[k]) {
+                        s.execute(ddl);
+                    }
+                    long rows = 0;
+                    long t = System.nanoTime();
+                    for (byte[] chunk : chunks) {
+                        rows += c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                                "COPY usage_cost FROM STDIN (FORMAT binary)", new ByteArrayInputStream(chunk));
+                    }
+                    double seconds = (System.nanoTime() - t) / 1e9;
+                    System.out.printf(Locale.ROOT, "  copy in 10,000-row commits with %d index(es): %,.0f rows/s%n",
+                            k, rows / seconds);
+                    s.execute("drop table usage_cost");
+                }
+            }
+        }
+    }
+
+    /** Splits a binary COPY stream of rows into streams of at most {@code rows} rows each. */
+    static List<byte[]> chunks(byte[] copy, int rows) {
+        List<byte[]> chunks = new ArrayList<>();
+        int header = 19;
+        int p = header;
+        ByteArrayOutputStream out = null;
+        int inChunk = 0;
+        while (true) {
+            short fields = (short) (((copy[p] & 0xFF) << 8) | (copy[p + 1] & 0xFF));
+            if (fields == -1) {
+                break;
+            }
+            int start = p;
+            p += 2;
+            for (int f = 0; f < fields; f++) {
+                int len = ((copy[p] & 0xFF) << 24) | ((copy[p + 1] & 0xFF) << 16) | ((copy[p + 2] & 0xFF) << 8)
+                        | (copy[p + 3] & 0xFF);
+                p += 4 + Math.max(len, 0);
+            }
+            if (out == null) {
+                out = new ByteArrayOutputStream();
+                out.write(copy, 0, header);
+            }
+            out.write(copy, start, p - start);
+            if (++inChunk == rows) {
+                out.write(0xFF);
+                out.write(0xFF);
+                chunks.add(out.toByteArray());
+                out = null;
+                inChunk = 0;
+            }
+        }
+        if (out != null) {
+            out.write(0xFF);
+            out.write(0xFF);
+            chunks.add(out.toByteArray());
+        }
+        return chunks;
+    }
+
+    static final class Totals {
+        final AtomicLong uploads = new AtomicLong();
+        final AtomicLong retries = new AtomicLong();
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLong problems = new AtomicLong();
+        final AtomicLong workerCpuNanos = new AtomicLong();
+    }
+
+    /** Each client pushes its providers' uploads one after the other, as the API would get them. */
+    static Totals run(UsageIngestion ingestion, List<List<Batch>> perProvider, int clients) throws Exception {
+        Totals totals = new Totals();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            done.add(pool.submit(() -> {
+                // round robin over this client's providers
+                List<List<Batch>> mine = new ArrayList<>();
+                for (int p = client; p < perProvider.size(); p += clients) {
+                    mine.add(perProvider.get(p));
+                }
+                int[] next = new int[mine.size()];
+                boolean more = true;
+                while (more) {
+                    more = false;
+                    for (int m = 0; m < mine.size(); m++) {
+                        if (next[m] < mine.get(m).size()) {
+                            push(ingestion, mine.get(m).get(next[m]++), totals);
+                            more = true;
+                        }
+                    }
+                }
+                totals.workerCpuNanos.addAndGet(
+                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        return totals;
+    }
+
+    /** What POST /api/metering/usage does with a body: parse, hash, ingest. */
+    static void push(UsageIngestion ingestion, Batch batch, Totals totals) {
+        long t0 = System.nanoTime();
+        byte[] body = batch.body();
+        UsageBatch parsed = UsageParsing.ndjson(body, UsageIngestion.MAX_LINES);
+        String key = UUID.nameUUIDFromBytes(body).toString();
+        byte[] sha = Metering.sha256(body);
+        long t1 = System.nanoTime();
+        IngestResult result = ingestion.ingest(new UsageIngestion.Upload(batch.provider(), "bench", "api",
+                batch.retry() ? null : key, sha, "ndjson", null), parsed);
+        if (UsageIngestion.PROFILE) {
+            System.err.printf(Locale.ROOT, "  parse+hash %d ms, ingest with commit %d ms%n", (t1 - t0) / 1_000_000,
+                    (System.nanoTime() - t1) / 1_000_000);
+        }
+        totals.uploads.incrementAndGet();
+        if (batch.retry()) {
+            totals.retries.incrementAndGet();
+        }
+        totals.accepted.addAndGet(result.accepted());
+        totals.rejected.addAndGet(result.rejected());
+        totals.problems.addAndGet(result.problems());
+    }
+
+    static long gcMillis() {
+        long millis = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return millis;
+    }
+
+    static java.util.Map<String, Long> threadCpu() {
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+        for (long id : bean.getAllThreadIds()) {
+            var info = bean.getThreadInfo(id);
+            long nanos = bean.getThreadCpuTime(id);
+            if (info != null && nanos > 0) {
+                cpu.merge(info.getThreadName(), nanos, Long::sum);
+            }
+        }
+        return cpu;
+    }
+
+    /** CPU used by this JVM and by every PostgreSQL process, to tell cost from a busy machine. */
+    static final class CpuMeter {
+        private final Path pgData;
+        private final long jvmStart;
+        private final long pgStart;
+        private final long wallStart = System.nanoTime();
+
+        CpuMeter(Path pgData) {
+            this.pgData = pgData;
+            this.jvmStart = jvmCpuNanos();
+            this.pgStart = pgCpuNanos();
+        }
+
+        String report(long rows) {
+            double jvm = (jvmCpuNanos() - jvmStart) / 1e9;
+            double pg = (pgCpuNanos() - pgStart) / 1e9;
+            double wall = (System.nanoTime() - wallStart) / 1e9;
+            return String.format(Locale.ROOT, "cpu %.1f s in the JVM + %.1f s in PostgreSQL over %.1f s = %.1f µs "
+                            + "per row (%.2f cores busy)", jvm, pg, wall,
+                    rows == 0 ? 0 : (jvm + pg) * 1e6 / rows, (jvm + pg) / wall);
+        }
+
+        private static long jvmCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+        }
+
+        private long pgCpuNanos() {
+            try {
+                String postmaster = Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim();
+                long ticks = 0;
+                try (var procs = Files.list(Path.of("/proc"))) {
+                    for (Path proc : (Iterable<Path>) procs::iterator) {
+                        String name = proc.getFileName().toString();
+                        if (!name.chars().allMatch(Character::isDigit)) {
+                            continue;
+                        }
+                        String stat;
+                        try {
+                            stat = Files.readString(proc.resolve("stat"));
+                        } catch (java.io.IOException gone) {
+                            continue;
+                        }
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        if (name.equals(postmaster) || f[1].equals(postmaster)) {
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    }
+                }
+                return ticks * 10_000_000L; // USER_HZ = 100
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException("check failed: " + what);
+        }
+        System.out.println("  ok: " + what);
+    }
+
+    /** Providers with three SKUs each, enterprises, contracts signed on the platform. */
+    record World(List<String> providers, List<List<String[]>> contractsOf) {
+
+        static World create(TransactionTemplate tx, JdbcClient jdbc, int providers, int contracts, LocalDate today) {
+            List<String> providerIds = new ArrayList<>();
+            List<List<String[]>> contractsOf = new ArrayList<>();
+            tx.executeWithoutResult(s -> {
+                OffsetDateTime at = OffsetDateTime.now();
+                List<String> enterprises = new ArrayList<>();
+                for (int e = 0; e < 200; e++) {
+                    enterprises.add(org(jdbc, "enterprise", 100_000 + e, at));
+                }
+                for (int p = 0; p < providers; p++) {
+                    String provider = org(jdbc, "provider", 900_000 + p, at);
+                    providerIds.add(provider);
+                    contractsOf.add(new ArrayList<>());
+                    long[] offering = new long[SKUS.length];
+                    for (int k = 0; k < SKUS.length; k++) {
+                        boolean gpu = !SKUS[k].equals("TOK");
+                        offering[k] = jdbc.sql("""
+                                insert into pool_offering (provider_uscc, sku, version, category, resource_name, domestic,
+                                    unit, capacity, region_code, reference_price_fen, listed_from, listed_to, status,
+                                    submitted_by, submitted_at, reviewed_by, reviewed_at)
+                                values (:p, :sku, 1, :cat, :res, :dom, :unit, :cap, '330106', :price, :from, :to,
+                                    'approved', 'bench', :at, 'bench', :at)
+                                returning id
+                                """)
+                                .param("p", provider).param("sku", SKUS[k])
+                                .param("cat", gpu ? (k == 0 ? "compute.domestic" : "compute.other") : "model.filed")
+                                .param("res", gpu ? "GPU " + k : "Model")
+                                .param("dom", k == 0).param("unit", gpu ? "gpu_hour" : "million_tokens")
+                                .param("cap", gpu ? CAPACITY : null).param("price", gpu ? 1_000 + k * 200 : 400)
+                                .param("from", today.minusDays(400)).param("to", today.plusDays(400)).param("at", at)
+                                .query(Long.class).single();
+                    }
+                    for (int c = 0; c < contracts / providers; c++) {
+                        int k = c % SKUS.length;
+                        String enterprise = enterprises.get((p * 31 + c) % enterprises.size());
+                        long demand = jdbc.sql("""
+                                insert into pool_demand (enterprise_uscc, unit, resource_name, gpus, hours, million_tokens,
+                                    start_on, end_on, region_code, local_only, budget_fen, status, created_by, created_at)
+                                values (:e, :unit, 'x', :gpus, :hours, :tokens, :from, :to, '330106', false, 1000000000,
+                                    'contracted', 'bench', :at)
+                                returning id
+                                """)
+                                .param("e", enterprise).param("unit", k < 2 ? "gpu_hour" : "million_tokens")
+                                .param("gpus", k < 2 ? 8 : null).param("hours", k < 2 ? 1000 : null)
+                                .param("tokens", k < 2 ? null : new java.math.BigDecimal("1000"))
+                                .param("from", today.minusDays(60)).param("to", today.plusDays(30)).param("at", at)
+                                .query(Long.class).single();
+                        String id = "BC-%d-%05d".formatted(p, c);
+                        jdbc.sql("""
+                                insert into pool_contract (contract_id, enterprise_uscc, provider_uscc, signed_on,
+                                    start_on, end_on, demand_id, created_by, created_at)
+                                values (:id, :e, :p, :signed, :from, :to, :demand, 'bench', :at)
+                                """)
+                                .param("id", id).param("e", enterprise).param("p", provider)
+                                .param("signed", today.minusDays(61)).param("from", today.minusDays(60))
+                                .param("to", today.plusDays(30)).param("demand", demand).param("at", at).update();
+                        jdbc.sql("""
+                                insert into pool_contract_line (contract_id, sku, offering_id, unit_price_fen, quantity_max)
+                                values (:id, :sku, :o, :price, 100000000)
+                                """)
+                                .param("id", id).param("sku", SKUS[k]).param("o", offering[k])
+                                .param("price", 1_100).update();
+                        contractsOf.get(p).add(new String[] {id, SKUS[k]});
+                    }
+                }
+            });
+            return new World(providerIds, contractsOf);
+        }
+
+        private static String org(JdbcClient jdbc, String kind, int n, OffsetDateTime at) {
+            String uscc = Uscc.withCheckCharacter("91330106" + "%09d".formatted(n));
+            jdbc.sql("insert into party (id, kind) values (:id, 'organisation')").param("id", uscc).update();
+            jdbc.sql("""
+                    insert into organisation (uscc, name, kind, region_code, created_at, updated_at)
+                    values (:u, :name, :kind, '330106', :at, :at)
+                    """)
+                    .param("u", uscc).param("name", kind + " " + n).param("kind", kind).param("at", at).update();
+            return uscc;
+        }
+
+        /**
+         * NDJSON uploads for providers {@code [first, first + count)}: each provider's events in
+         * time order over the window, jobs of 1–8 GPUs for 1–4 hours (quantity = GPUs × hours) or
+         * token volumes; every {@code retryEvery}th upload is followed by its retry.
+         */
+        List<List<Batch>> generate(java.nio.channels.FileChannel spool, int first, int count, int events,
+                                   int batchSize, int retryEvery, long from, long to, long seed) {
+            Random random = new Random(seed);
+            List<List<Batch>> perProvider = new ArrayList<>();
+            int perProviderEvents = events / count;
+            int uploads = 0;
+            for (int p = first; p < first + count; p++) {
+                String provider = providers.get(p);
+                List<String[]> lines = contractsOf.get(p);
+                List<Batch> batches = new ArrayList<>();
+                int total = p == first + count - 1 ? events - perProviderEvents * (count - 1) : perProviderEvents;
+                double step = (to - from) / (double) total;
+                StringBuilder body = new StringBuilder(batchSize * 240);
+                int inBatch = 0;
+                for (int e = 0; e < total; e++) {
+                    String[] line = lines.get(random.nextInt(lines.size()));
+                    long start = from + (long) (e * step) / 1_000_000_000L * 1_000_000_000L;
+                    body.append("{\"event_id\":\"").append(RANDOM_IDS ? new UUID(random.nextLong(), random.nextLong())
+                                    : String.format(Locale.ROOT, "job-%02d-%09d", p, e))
+                            .append("\",\"provider_uscc\":\"").append(provider)
+                            .append("\",\"contract_id\":\"").append(line[0])
+                            .append("\",\"sku\":\"").append(line[1]).append('"');
+                    long end;
+                    if (line[1].equals("TOK")) {
+                        end = start + 600_000_000_000L;
+                        body.append(",\"quantity\":\"").append(random.nextInt(50)).append('.')
+                                .append(String.format(Locale.ROOT, "%06d", random.nextInt(1_000_000) + 1)).append('"');
+                    } else {
+                        int gpus = 1 + random.nextInt(8);
+                        int hours = 1 + random.nextInt(4);
+                        end = start + hours * 3_600_000_000_000L;
+                        body.append(",\"units\":").append(gpus).append(",\"quantity\":\"").append(gpus * hours)
+                                .append('"');
+                    }
+                    body.append(",\"start\":\"").append(UsageParsing.format(start))
+                            .append("\",\"end\":\"").append(UsageParsing.format(end)).append("\"}\n");
+                    if (++inBatch == batchSize || e == total - 1) {
+                        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+                        long offset;
+                        try {
+                            offset = spool.size();
+                            spool.write(java.nio.ByteBuffer.wrap(bytes), offset);
+                        } catch (java.io.IOException ex) {
+                            throw new java.io.UncheckedIOException(ex);
+                        }
+                        batches.add(new Batch(provider, spool, offset, bytes.length, false));
+                        uploads++;
+                        if (retryEvery > 0 && uploads % retryEvery == 0) {
+                            batches.add(new Batch(provider, spool, offset, bytes.length, true));
+                        }
+                        body.setLength(0);
+                        inBatch = 0;
+                    }
+                }
+                perProvider.add(batches);
+            }
+            return perProvider;
+        }
+    }
+}

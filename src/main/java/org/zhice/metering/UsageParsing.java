@@ -1,0 +1,506 @@
+package org.zhice.metering;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import org.zhice.rules.Quantities;
+import org.zhice.rules.ShanghaiTime;
+import org.zhice.rules.UsageChecks;
+
+/**
+ * Reads an upload into a {@link UsageBatch}: NDJSON (spec §2 {@code usage.ndjson}, one object a
+ * line, parsed line by line with Jackson's streaming parser so that a bad line is named and the
+ * others still read), CSV with the same fields as columns, or {@link UsageLine}s. A line that is
+ * not a well-formed event becomes a {@link LineProblem} naming the line and the field; a body that
+ * cannot be usage at all throws {@link BodyException}.
+ *
+ * <p>Fields: {@code event_id, provider_uscc, contract_id, sku, quantity, start, end} required;
+ * {@code units} a whole number (or absent / null / empty); {@code adjusts} optional. In JSON,
+ * other fields are ignored (as replay does); in CSV an unknown column is an error of the header.
+ */
+final class UsageParsing {
+
+    static final String[] REQUIRED = {"event_id", "provider_uscc", "contract_id", "sku", "quantity", "start", "end"};
+    static final String[] OPTIONAL = {"units", "adjusts"};
+    static final int MAX_EVENT_ID = 200;
+    static final int MAX_CODE = 64;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private UsageParsing() {
+    }
+
+    // ------------------------------------------------------------------ NDJSON
+
+    static UsageBatch ndjson(byte[] body, int maxLines) {
+        int length = body.length;
+        int from = startAfterBom(body);
+        int first = from;
+        while (first < length && (isSpace(body[first]) || body[first] == '\n')) {
+            first++;
+        }
+        if (first == length) {
+            throw new BodyException("metering.body.empty");
+        }
+        if (body[first] == '[') {
+            throw new BodyException("metering.body.array");
+        }
+        int lines = 0;
+        for (int i = from; i < length; i++) {
+            if (body[i] == '\n') {
+                lines++;
+            }
+        }
+        if (length > from && body[length - 1] != '\n') {
+            lines++;
+        }
+        if (lines > maxLines) {
+            throw new BodyException("metering.body.tooManyLines", maxLines);
+        }
+        UsageBatch fast = inOnePass(from == 0 ? body : Arrays.copyOfRange(body, from, length), lines);
+        if (fast != null) {
+            return fast;
+        }
+        UsageBatch batch = new UsageBatch();
+        Fields fields = new Fields();
+        int lineNo = 0;
+        int p = from;
+        while (p < length) {
+            int end = p;
+            while (end < length && body[end] != '\n') {
+                end++;
+            }
+            lineNo++;
+            if (lineNo > maxLines) {
+                throw new BodyException("metering.body.tooManyLines", maxLines);
+            }
+            int to = end;
+            if (to > p && body[to - 1] == '\r') {
+                to--;
+            }
+            int q = p;
+            while (q < to && isSpace(body[q])) {
+                q++;
+            }
+            if (q == to) {
+                batch.blank(lineNo);
+            } else {
+                jsonLine(batch, fields, body, p, to - p, lineNo);
+            }
+            p = end + 1;
+        }
+        return batch;
+    }
+
+    private static int startAfterBom(byte[] body) {
+        return body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF
+                ? 3 : 0;
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r';
+    }
+
+    /** The values of one line, as text; {@code null} when absent. */
+    private static final class Fields {
+        String eventId;
+        String provider;
+        String contract;
+        String sku;
+        String units;
+        String quantity;
+        boolean quantityIsNumber;
+        String start;
+        String end;
+        String adjusts;
+        String notString;
+
+        void clear() {
+            eventId = provider = contract = sku = units = quantity = start = end = adjusts = notString = null;
+            quantityIsNumber = false;
+        }
+    }
+
+    /**
+     * The well-formed case in one parser over the whole body: every line one object, or blank.
+     * Returns {@code null} at the first thing that is not so (a syntax error, two objects on a
+     * line, an object over two lines, something not an object), and the body is read again line
+     * by line, which names each bad line.
+     */
+    private static UsageBatch inOnePass(byte[] body, int lines) {
+        UsageBatch batch = new UsageBatch();
+        Fields f = new Fields();
+        int cursor = 0;
+        int line = 1;
+        int lastLine = 0;
+        try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), body)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token != JsonToken.START_OBJECT) {
+                    return null;
+                }
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                for (; cursor < start; cursor++) {
+                    if (body[cursor] == '\n') {
+                        line++;
+                    }
+                }
+                if (line == lastLine) {
+                    return null;
+                }
+                f.clear();
+                if (fields(parser, f) != JsonToken.END_OBJECT) {
+                    return null;
+                }
+                int end = (int) parser.currentTokenLocation().getByteOffset();
+                for (; cursor < end; cursor++) {
+                    if (body[cursor] == '\n') {
+                        return null;
+                    }
+                }
+                lastLine = line;
+                if (f.notString != null) {
+                    batch.problem(LineProblem.invalid(line, f.eventId, f.notString, "metering.problem.string",
+                            f.notString));
+                } else {
+                    event(batch, line, f.eventId, f.provider, f.contract, f.sku, f.units, f.quantity,
+                            f.quantityIsNumber, f.start, f.end, f.adjusts);
+                }
+            }
+        } catch (JacksonException e) {
+            return null;
+        }
+        batch.blank(lines);
+        return batch;
+    }
+
+    /** Reads the properties of an object whose START_OBJECT was read; returns the token that ended them. */
+    private static JsonToken fields(JsonParser parser, Fields f) {
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "event_id" -> f.eventId = string(f, name, parser, value);
+                case "provider_uscc" -> f.provider = string(f, name, parser, value);
+                case "contract_id" -> f.contract = string(f, name, parser, value);
+                case "sku" -> f.sku = string(f, name, parser, value);
+                case "start" -> f.start = string(f, name, parser, value);
+                case "end" -> f.end = string(f, name, parser, value);
+                case "units" -> {
+                    if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_STRING
+                            || value == JsonToken.VALUE_NUMBER_FLOAT) {
+                        f.units = parser.getString();
+                    } else if (value != JsonToken.VALUE_NULL) {
+                        f.units = "?";
+                        parser.skipChildren();
+                    }
+                }
+                case "quantity" -> {
+                    if (value == JsonToken.VALUE_STRING) {
+                        f.quantity = parser.getString();
+                    } else if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+                        f.quantity = parser.getString();
+                        f.quantityIsNumber = true;
+                    } else {
+                        f.notString = f.notString == null ? name : f.notString;
+                        parser.skipChildren();
+                    }
+                }
+                case "adjusts" -> {
+                    if (value != JsonToken.VALUE_NULL) {
+                        f.adjusts = string(f, name, parser, value);
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        return token;
+    }
+
+    private static void jsonLine(UsageBatch batch, Fields f, byte[] body, int offset, int length, int lineNo) {
+        f.clear();
+        try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), body, offset, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                batch.problem(new LineProblem(lineNo, null, LineProblem.MALFORMED_LINE, "-",
+                        "metering.problem.notObject", List.of(), null));
+                return;
+            }
+            JsonToken token = fields(parser, f);
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                batch.problem(new LineProblem(lineNo, f.eventId, LineProblem.MALFORMED_LINE, "-",
+                        "metering.problem.trailing", List.of(), null));
+                return;
+            }
+        } catch (JacksonException e) {
+            int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
+            batch.problem(new LineProblem(lineNo, f.eventId, LineProblem.MALFORMED_LINE, "-",
+                    "metering.problem.json", List.of(Integer.toString(Math.max(column, 1))), null));
+            return;
+        }
+        if (f.notString != null) {
+            batch.problem(LineProblem.invalid(lineNo, f.eventId, f.notString, "metering.problem.string", f.notString));
+            return;
+        }
+        event(batch, lineNo, f.eventId, f.provider, f.contract, f.sku, f.units, f.quantity, f.quantityIsNumber,
+                f.start, f.end, f.adjusts);
+    }
+
+    private static String string(Fields f, String name, JsonParser parser, JsonToken value) {
+        if (value == JsonToken.VALUE_STRING) {
+            return parser.getString();
+        }
+        if (f.notString == null) {
+            f.notString = name;
+        }
+        parser.skipChildren();
+        return null;
+    }
+
+    // ------------------------------------------------------------------ CSV
+
+    static UsageBatch csv(byte[] body, int maxLines) {
+        String text = utf8(body);
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+            text = text.substring(1);
+        }
+        if (text.isBlank()) {
+            throw new BodyException("metering.body.empty");
+        }
+        UsageBatch batch = new UsageBatch();
+        try (CSVParser parser = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get()
+                .parse(new java.io.StringReader(text))) {
+            Map<String, Integer> columns = null;
+            int[] index = new int[REQUIRED.length + OPTIONAL.length];
+            for (CSVRecord record : parser) {
+                int lineNo = (int) Math.min(Integer.MAX_VALUE, record.getRecordNumber());
+                if (lineNo > maxLines + 1) {
+                    throw new BodyException("metering.body.tooManyLines", maxLines);
+                }
+                if (columns == null) {
+                    columns = header(record, index);
+                    batch.blank(1);
+                    continue;
+                }
+                if (record.size() != columns.size()) {
+                    batch.problem(new LineProblem(lineNo, null, LineProblem.MALFORMED_LINE, "-",
+                            "metering.problem.columns", List.of(Integer.toString(columns.size()),
+                            Integer.toString(record.size())), null));
+                    continue;
+                }
+                String eventId = record.get(index[0]);
+                String units = index[7] < 0 ? null : record.get(index[7]);
+                String adjusts = index[8] < 0 ? null : record.get(index[8]);
+                event(batch, lineNo, eventId.isEmpty() ? null : eventId, emptyToNull(record.get(index[1])),
+                        emptyToNull(record.get(index[2])), emptyToNull(record.get(index[3])), emptyToNull(units),
+                        emptyToNull(record.get(index[4])), false, emptyToNull(record.get(index[5])),
+                        emptyToNull(record.get(index[6])), emptyToNull(adjusts));
+            }
+            if (columns == null) {
+                throw new BodyException("metering.body.empty");
+            }
+        } catch (UncheckedIOException | IOException | IllegalStateException e) {
+            throw new BodyException("metering.body.csvMalformed", parserLine(e));
+        }
+        return batch;
+    }
+
+    private static String parserLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+)").matcher(message);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    private static Map<String, Integer> header(CSVRecord record, int[] index) {
+        Map<String, Integer> columns = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (int c = 0; c < record.size(); c++) {
+            String name = record.get(c).trim();
+            if (columns.putIfAbsent(name, c) != null) {
+                throw new BodyException("metering.body.csvDuplicate", name);
+            }
+            if (!List.of(REQUIRED).contains(name) && !List.of(OPTIONAL).contains(name)) {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new BodyException("metering.body.csvUnknown", String.join(", ", unknown));
+        }
+        List<String> missing = new ArrayList<>();
+        for (int k = 0; k < REQUIRED.length; k++) {
+            Integer c = columns.get(REQUIRED[k]);
+            if (c == null) {
+                missing.add(REQUIRED[k]);
+            } else {
+                index[k] = c;
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new BodyException("metering.body.csvHeader", String.join(", ", missing));
+        }
+        index[7] = columns.getOrDefault("units", -1);
+        index[8] = columns.getOrDefault("adjusts", -1);
+        return columns;
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new BodyException("metering.body.encoding");
+        }
+    }
+
+    // ------------------------------------------------------------------ lines given in Java
+
+    static UsageBatch lines(List<UsageLine> lines, int maxLines) {
+        if (lines.size() > maxLines) {
+            throw new BodyException("metering.body.tooManyLines", maxLines);
+        }
+        UsageBatch batch = new UsageBatch();
+        int lineNo = 0;
+        for (UsageLine l : lines) {
+            lineNo++;
+            if (l == null) {
+                batch.problem(new LineProblem(lineNo, null, LineProblem.MALFORMED_LINE, "-",
+                        "metering.problem.notObject", List.of(), null));
+                continue;
+            }
+            event(batch, lineNo, l.eventId(), l.providerUscc(), l.contractId(), l.sku(),
+                    l.units() == null ? null : l.units().toString(),
+                    l.quantity() == null ? null : l.quantity().toPlainString(), false,
+                    l.start() == null ? null : l.start().toString(), l.end() == null ? null : l.end().toString(),
+                    l.adjusts());
+        }
+        return batch;
+    }
+
+    // ------------------------------------------------------------------ one event
+
+    /** Checks the fields of one line in order and adds the event, or the first problem. */
+    private static void event(UsageBatch batch, int line, String eventId, String provider, String contract, String sku,
+                              String units, String quantity, boolean quantityIsNumber, String start, String end,
+                              String adjusts) {
+        String[] required = {eventId, provider, contract, sku, quantity, start, end};
+        for (int k = 0; k < REQUIRED.length; k++) {
+            if (required[k] == null) {
+                batch.problem(LineProblem.missing(line, eventId, REQUIRED[k]));
+                return;
+            }
+            if (required[k].isEmpty()) {
+                batch.problem(LineProblem.invalid(line, eventId, REQUIRED[k], "metering.problem.empty", REQUIRED[k]));
+                return;
+            }
+        }
+        if (eventId.length() > MAX_EVENT_ID) {
+            batch.problem(LineProblem.invalid(line, eventId.substring(0, 40), "event_id", "metering.problem.tooLong",
+                    "event_id", Integer.toString(MAX_EVENT_ID)));
+            return;
+        }
+        if (contract.length() > MAX_CODE || sku.length() > MAX_CODE || provider.length() > MAX_CODE) {
+            String field = contract.length() > MAX_CODE ? "contract_id" : sku.length() > MAX_CODE ? "sku" : "provider_uscc";
+            batch.problem(LineProblem.invalid(line, eventId, field, "metering.problem.tooLong", field,
+                    Integer.toString(MAX_CODE)));
+            return;
+        }
+        int gpus = UsageChecks.NO_UNITS;
+        if (units != null) {
+            gpus = units(units);
+            if (gpus < 0) {
+                batch.problem(LineProblem.invalid(line, eventId, "units", "metering.problem.units", clip(units)));
+                return;
+            }
+        }
+        long micros;
+        try {
+            micros = micros(quantity, quantityIsNumber);
+        } catch (NumberFormatException | ArithmeticException e) {
+            batch.problem(LineProblem.invalid(line, eventId, "quantity", "metering.problem.quantity", clip(quantity)));
+            return;
+        }
+        long startNanos = IsoTimestamps.nanos(start);
+        if (startNanos == IsoTimestamps.INVALID) {
+            batch.problem(LineProblem.invalid(line, eventId, "start", "metering.problem.timestamp", "start", clip(start)));
+            return;
+        }
+        long endNanos = IsoTimestamps.nanos(end);
+        if (endNanos == IsoTimestamps.INVALID) {
+            batch.problem(LineProblem.invalid(line, eventId, "end", "metering.problem.timestamp", "end", clip(end)));
+            return;
+        }
+        if (adjusts != null && (adjusts.isEmpty() || adjusts.length() > MAX_EVENT_ID)) {
+            batch.problem(LineProblem.invalid(line, eventId, "adjusts", "metering.problem.adjusts", clip(adjusts)));
+            return;
+        }
+        batch.add(line, eventId, provider, contract, sku, gpus, micros, startNanos, endNanos, adjusts);
+    }
+
+    /** A whole number of GPUs, or -1. */
+    private static int units(String text) {
+        if (text.isEmpty() || text.length() > 10) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value > Integer.MAX_VALUE ? -1 : (int) value;
+    }
+
+    private static long micros(String text, boolean number) {
+        if (number && (text.indexOf('e') >= 0 || text.indexOf('E') >= 0)) {
+            BigDecimal micros = new BigDecimal(text).movePointRight(6);
+            if (micros.stripTrailingZeros().scale() > 0) {
+                throw new NumberFormatException("more than 6 decimals");
+            }
+            return micros.longValueExact();
+        }
+        return Quantities.parseMicros(text);
+    }
+
+    private static String clip(String value) {
+        return value.length() <= 60 ? value : value.substring(0, 57) + "...";
+    }
+
+    private static final java.time.format.DateTimeFormatter WHOLE_SECONDS =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+
+    /** An instant of an event as text, for pages and messages: ISO-8601 in +08:00, seconds always written. */
+    static String format(long epochNanos) {
+        java.time.OffsetDateTime at = Metering.instant(epochNanos).atOffset(ShanghaiTime.OFFSET);
+        return at.getNano() == 0 ? WHOLE_SECONDS.format(at)
+                : java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(at);
+    }
+}

@@ -1,0 +1,43 @@
+package org.zhice.voucher;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+import org.zhice.metering.ContractLines;
+import org.zhice.metering.MeteredContract;
+import org.zhice.rules.Contract;
+
+/**
+ * Tells metering about the contracts uploaded here (signed outside the platform), so that
+ * providers' usage against them is checked like usage against pool contracts. Uploaded contracts
+ * never change once stored.
+ */
+@Component
+class UploadedContractLines implements ContractLines {
+
+    private final ContractFacts contracts;
+
+    UploadedContractLines(ContractFacts contracts) {
+        this.contracts = contracts;
+    }
+
+    @Override
+    public Map<String, MeteredContract> find(Set<String> contractIds) {
+        Map<String, MeteredContract> found = new HashMap<>();
+        for (String id : contractIds) {
+            if (id == null || !id.startsWith("UC")) {
+                continue;
+            }
+            contracts.uploaded(id).ifPresent(f -> {
+                Contract c = f.contract();
+                found.put(id, new MeteredContract(c.id(), c.enterpriseUscc(), c.providerUscc(), c.signedOn(),
+                        c.startOn(), c.endOn(), c.lines().stream()
+                        .map(l -> new MeteredContract.Line(l.sku(), l.unitPriceFen(), l.quantityMaxMicros()))
+                        .toList()));
+            });
+        }
+        return found;
+    }
+}
