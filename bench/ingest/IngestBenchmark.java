@@ -171,6 +171,18 @@ public final class IngestBenchmark {
                                 rs.getString(1) == null ? "accepted" : rs.getString(1), rs.getLong(2));
                     });
 
+            jdbc.sql("""
+                    select relname, autovacuum_count, autoanalyze_count from pg_stat_user_tables
+                    where relname in ('usage_event', 'usage_range') order by relname
+                    """)
+                    .query(rs -> {
+                        System.out.printf(Locale.ROOT, "  %s: autovacuum ran %d times, autoanalyze %d times so far%n",
+                                rs.getString(1), rs.getLong(2), rs.getLong(3));
+                    });
+            if (Boolean.getBoolean("bench.explain")) {
+                explain(dataSource, world.providers().get(2));
+            }
+
             // PostgreSQL's own COPY of the same rows into a plain table
             jdbc.sql("create table usage_copy (like usage_event)").update();
             ByteArrayOutputStream rows = new ByteArrayOutputStream(256 << 20);
@@ -353,6 +365,38 @@ public final class IngestBenchmark {
         totals.accepted.addAndGet(result.accepted());
         totals.rejected.addAndGet(result.rejected());
         totals.problems.addAndGet(result.problems());
+    }
+
+    /** The plans of the capacity query, custom and generic, for one provider's latest window. */
+    static void explain(DataSource dataSource, String provider) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            var rs = s.executeQuery("select max(max_end_ns) from usage_range where provider_uscc = '" + provider + "'");
+            rs.next();
+            long to = rs.getLong(1);
+            long from = to - 4L * 86_400_000_000_000L;
+            s.execute("""
+                    prepare cap(text, text, bigint, bigint) as
+                    select e.usage_id, e.start_ns, e.end_ns, e.units
+                    from usage_range r
+                    cross join lateral (
+                        select usage_id, start_ns, end_ns, coalesce(units, 0) as units from usage_event
+                        where usage_id between r.first_usage_id and r.last_usage_id
+                          and in_capacity and start_ns < $4 and end_ns > $3
+                        offset 0) e
+                    where r.provider_uscc = $1 and r.sku = $2 and r.max_end_ns > $3 and r.min_start_ns < $4
+                    """);
+            for (String mode : new String[] {"force_custom_plan", "force_generic_plan"}) {
+                s.execute("set plan_cache_mode = " + mode);
+                rs = s.executeQuery("explain (analyze, buffers) execute cap('" + provider + "', 'GPU-A', " + from + ", "
+                        + to + ")");
+                System.out.println("  plan (" + mode + "):");
+                while (rs.next()) {
+                    System.out.println("    " + rs.getString(1));
+                }
+            }
+            s.execute("deallocate cap");
+            s.execute("reset plan_cache_mode");
+        }
     }
 
     static long gcMillis() {

@@ -50,9 +50,13 @@ public class Metering {
                 select e.usage_id, e.event_id, e.provider_uscc, e.contract_id, e.sku, e.start_ns, e.end_ns, e.units,
                        e.quantity_micros, e.amount_fen, l.category, e.counted_by
                 from usage_range r
-                join usage_event e on e.usage_id between r.first_usage_id and r.last_usage_id
+                cross join lateral (
+                    select * from usage_event
+                    where usage_id between r.first_usage_id and r.last_usage_id
+                      and contract_id = :c and status = 'accepted' and not disputed
+                    offset 0) e
                 join metering_line l on l.contract_id = e.contract_id and l.sku = e.sku
-                where r.contract_id = :c and e.contract_id = :c and e.status = 'accepted' and not e.disputed
+                where r.contract_id = :c
                 order by e.start_ns, e.event_id
                 """)
                 .param("c", contractId)

@@ -92,10 +92,13 @@ class MeteringViews {
                 from (select e.*,
                              (start_ns + :offset - case when start_ns + :offset < 0 then :day - 1 else 0 end) / :day as d
                       from usage_range r
-                      join usage_event e on e.usage_id between r.first_usage_id and r.last_usage_id
+                      cross join lateral (
+                          select * from usage_event
+                          where usage_id between r.first_usage_id and r.last_usage_id and contract_id = :c
+                          offset 0) e
                       join metering_line l
                           on l.contract_id = e.contract_id and l.sku = e.sku and l.provider_uscc = e.provider_uscc
-                      where r.contract_id = :c and e.contract_id = :c and l.enterprise_uscc = :e) x
+                      where r.contract_id = :c and l.enterprise_uscc = :e) x
                 group by d order by d desc limit :n
                 """)
                 .param("offset", OFFSET_NANOS).param("day", NANOS_PER_DAY).param("c", contractId)
@@ -132,11 +135,14 @@ class MeteringViews {
                 select e.usage_id, e.event_id, e.sku, e.units, e.quantity_micros, e.start_ns, e.end_ns, e.status,
                        e.reason, e.amount_fen, e.disputed, e.counted_by, e.adjusts_event_id, d.resolution
                 from usage_range r
-                join usage_event e on e.usage_id between r.first_usage_id and r.last_usage_id
+                cross join lateral (
+                    select * from usage_event
+                    where usage_id between r.first_usage_id and r.last_usage_id and contract_id = :c
+                      and start_ns >= :from and start_ns < :to
+                    offset 0) e
                 join metering_line l on l.contract_id = e.contract_id and l.sku = e.sku and l.provider_uscc = e.provider_uscc
                 left join usage_dispute d on d.usage_id = e.usage_id
-                where r.contract_id = :c and e.contract_id = :c and l.enterprise_uscc = :e
-                  and r.min_start_ns < :to and e.start_ns >= :from and e.start_ns < :to
+                where r.contract_id = :c and l.enterprise_uscc = :e and r.min_start_ns < :to
                 order by e.start_ns, e.event_id limit :n
                 """)
                 .param("c", contractId).param("e", enterpriseUscc).param("from", from).param("to", to)

@@ -459,6 +459,7 @@ class UsageIngestion {
                 checked |= line[i].unit() == Unit.GPU_HOUR;
             }
             List<long[]> held = checked ? heldCapacity(sku, from, to, order) : List.of();
+            lap("held " + sku + " " + held.size());
             long[] instants = new long[2 * order.length + 2 * held.size()];
             int k = 0;
             for (int i : order) {
@@ -625,16 +626,21 @@ class UsageIngestion {
 
         /**
          * Events of {@code (provider, sku)} stored before that hold GPUs on {@code [from, to)}, and
-         * those the adjustments of this group name, as {start, end, gpus}.
+         * those the adjustments of this group name, as {start, end, gpus}: the runs of the SKU that
+         * overlap the window, then each run's key range ({@code offset 0} keeps that a scan of the
+         * run; flattened into a join, the planner may scan the whole table instead).
          */
         List<long[]> heldCapacity(String sku, long from, long to, int[] order) {
             Map<Long, long[]> held = new HashMap<>();
             jdbc.sql("""
-                    select e.usage_id, e.start_ns, e.end_ns, coalesce(e.units, 0)
+                    select e.usage_id, e.start_ns, e.end_ns, e.units
                     from usage_range r
-                    join usage_event e on e.usage_id between r.first_usage_id and r.last_usage_id
+                    cross join lateral (
+                        select usage_id, start_ns, end_ns, coalesce(units, 0) as units from usage_event
+                        where usage_id between r.first_usage_id and r.last_usage_id
+                          and in_capacity and start_ns < :to and end_ns > :from
+                        offset 0) e
                     where r.provider_uscc = :p and r.sku = :sku and r.max_end_ns > :from and r.min_start_ns < :to
-                      and e.in_capacity and e.start_ns < :to and e.end_ns > :from
                     """)
                     .param("p", provider).param("sku", sku).param("to", to).param("from", from)
                     .query(rs -> {
