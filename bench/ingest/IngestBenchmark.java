@@ -107,10 +107,14 @@ public final class IngestBenchmark {
             DataSource dataSource = context.getBean(DataSource.class);
             UsageIngestion ingestion = context.getBean(UsageIngestion.class);
             Clock clock = context.getBean(Clock.class);
-            System.out.printf(Locale.ROOT, "PostgreSQL: fsync=%s synchronous_commit=%s wal_level=%s; %d cores%n",
+            System.out.printf(Locale.ROOT, "PostgreSQL %s: fsync=%s synchronous_commit=%s full_page_writes=%s "
+                            + "shared_buffers=%s max_wal_size=%s; %d cores%n",
+                    jdbc.sql("show server_version").query(String.class).single(),
                     jdbc.sql("show fsync").query(String.class).single(),
                     jdbc.sql("show synchronous_commit").query(String.class).single(),
-                    jdbc.sql("show wal_level").query(String.class).single(),
+                    jdbc.sql("show full_page_writes").query(String.class).single(),
+                    jdbc.sql("show shared_buffers").query(String.class).single(),
+                    jdbc.sql("show max_wal_size").query(String.class).single(),
                     Runtime.getRuntime().availableProcessors());
 
             LocalDate today = ShanghaiTime.dateOf(clock.instant());
@@ -123,8 +127,8 @@ public final class IngestBenchmark {
             java.nio.channels.FileChannel spool = java.nio.channels.FileChannel.open(dataDir.resolve("uploads.ndjson"),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
                     java.nio.file.StandardOpenOption.WRITE);
-            List<List<Batch>> warmup = world.generate(spool, 0, 2, warmupEvents, batchSize, 0, windowStart, windowEnd,
-                    7);
+            List<List<Batch>> warmup = world.generate(spool, 0, 2, warmupEvents, batchSize, retryEvery / 2, windowStart,
+                    windowEnd, 7);
             List<List<Batch>> measured = world.generate(spool, 2, providers, events, batchSize, retryEvery,
                     windowStart, windowEnd, 11);
             System.gc();
@@ -135,12 +139,14 @@ public final class IngestBenchmark {
             long beforeMaxId = jdbc.sql("select coalesce(max(usage_id), 0) from usage_event").query(Long.class).single();
             System.out.printf(Locale.ROOT, "ingest: %,d events in uploads of %,d, %d clients …%n", events, batchSize,
                     clients);
+            String ioBefore = io(jdbc);
             java.util.Map<String, Long> threadsBefore = threadCpu();
             long gcBefore = gcMillis();
+            UsageIngestion.PG_TICKS.clear();
             CpuMeter ingestCpu = new CpuMeter(dataDir.resolve("postgres"));
             long started = System.nanoTime();
             Totals totals = run(ingestion, measured, clients);
-            String ingestCpuReport = ingestCpu.report(events);
+            String ingestCpuReport = ingestCpu.report(events) + "\ningest: PostgreSQL by process: " + ingestCpu.byKind();
             if (Boolean.getBoolean("bench.threads")) {
                 java.util.Map<String, Long> threadsAfter = threadCpu();
                 threadsAfter.forEach((name, nanos) -> {
@@ -159,6 +165,11 @@ public final class IngestBenchmark {
                     totals.uploads.get(), totals.retries.get(), seconds, stored, totals.accepted.get(),
                     totals.rejected.get(), totals.problems.get());
             System.out.println("ingest: " + ingestCpuReport);
+            if (UsageIngestion.PROFILE) {
+                System.out.println("ingest: PostgreSQL backend cpu by phase (s): " + UsageIngestion.PG_TICKS.entrySet()
+                        .stream().map(e -> e.getKey() + " " + e.getValue().get() / 100.0).toList());
+            }
+            System.out.println("ingest: PostgreSQL before " + ioBefore + "; after " + io(jdbc));
             System.out.printf(Locale.ROOT, "ingest: the clients' threads (read, parse, check, write) used %.1f s of it, "
                             + "the garbage collector %.1f s (wall)%n", totals.workerCpuNanos.get() / 1e9,
                     (gcMillis() - gcBefore) / 1e3);
@@ -212,7 +223,7 @@ public final class IngestBenchmark {
                 s.execute("drop table usage_copy");
             }
             if (Boolean.getBoolean("bench.indexes")) {
-                indexCosts(dataSource, bytes);
+                indexCosts(dataSource, bytes, dataDir.resolve("postgres"));
             }
         } finally {
             context.close();
@@ -226,17 +237,15 @@ public final class IngestBenchmark {
      * What each index of usage_event costs a COPY of the same rows, in uploads of 10,000 rows
      * with a commit each, as ingestion writes them (for docs/performance.md).
      */
-    static void indexCosts(DataSource dataSource, byte[] bytes) throws Exception {
+    static void indexCosts(DataSource dataSource, byte[] bytes, Path pgData) throws Exception {
         String[][] variants = {
                 {},
-                {"alter table usage_cost add constraint usage_cost_once unique (provider_uscc, event_id)"},
                 {"alter table usage_cost add constraint usage_cost_once unique (provider_uscc, event_id)",
                         "alter table usage_cost add primary key (usage_id)"},
-                {"alter table usage_cost add constraint usage_cost_once unique (provider_uscc, event_id)",
-                        "alter table usage_cost add primary key (usage_id)",
-                        "create index on usage_cost (contract_id, start_ns)"}};
+                {"drop table usage_cost", "create table usage_cost (like usage_event including defaults including constraints)"},
+                {"drop table usage_cost", "create table usage_cost (like usage_event including all)"}};
         List<byte[]> chunks = chunks(bytes, 10_000);
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 2; round++) {
             for (int k = 0; k < variants.length; k++) {
                 try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                     s.execute("drop table if exists usage_cost");
@@ -245,14 +254,15 @@ public final class IngestBenchmark {
                         s.execute(ddl);
                     }
                     long rows = 0;
+                    CpuMeter cpu = new CpuMeter(pgData);
                     long t = System.nanoTime();
                     for (byte[] chunk : chunks) {
                         rows += c.unwrap(PGConnection.class).getCopyAPI().copyIn(
                                 "COPY usage_cost FROM STDIN (FORMAT binary)", new ByteArrayInputStream(chunk));
                     }
                     double seconds = (System.nanoTime() - t) / 1e9;
-                    System.out.printf(Locale.ROOT, "  copy in 10,000-row commits with %d index(es): %,.0f rows/s%n",
-                            k, rows / seconds);
+                    System.out.printf(Locale.ROOT, "  copy in 10,000-row commits with %d index(es): %,.0f rows/s; %s%n",
+                            k, rows / seconds, cpu.report(rows));
                     s.execute("drop table usage_cost");
                 }
             }
@@ -395,8 +405,37 @@ public final class IngestBenchmark {
                 }
             }
             s.execute("deallocate cap");
+            c.setAutoCommit(false);
+            rs = s.executeQuery("""
+                    explain (analyze, buffers)
+                    update metering_line l set accepted_micros = l.accepted_micros + u.m
+                    from (select contract_id as c, sku as s, 1::bigint as m from metering_line
+                          where provider_uscc = '%s') as u(c, s, m)
+                    where l.contract_id = u.c and l.sku = u.s and u.m <> 0
+                    """.formatted(provider));
+            System.out.println("  plan (line totals):");
+            while (rs.next()) {
+                System.out.println("    " + rs.getString(1));
+            }
+            rs = s.executeQuery("select n_live_tup, n_dead_tup, n_tup_hot_upd, n_tup_upd from pg_stat_user_tables "
+                    + "where relname = 'metering_line'");
+            rs.next();
+            System.out.printf(Locale.ROOT, "  metering_line: live %d dead %d hot updates %d of %d%n", rs.getLong(1),
+                    rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            c.rollback();
+            c.setAutoCommit(true);
             s.execute("reset plan_cache_mode");
         }
+    }
+
+    /** Checkpoints so far, WAL written, and the buffers client backends had to write out themselves. */
+    static String io(JdbcClient jdbc) {
+        return jdbc.sql("""
+                select format('checkpoints %s, wal %s MB, backend writes %s',
+                    (select num_timed + num_requested from pg_stat_checkpointer),
+                    (select wal_bytes / 1048576 from pg_stat_wal),
+                    (select coalesce(sum(writes), 0) from pg_stat_io where backend_type = 'client backend'))
+                """).query(String.class).single();
     }
 
     static long gcMillis() {
@@ -431,6 +470,51 @@ public final class IngestBenchmark {
             this.pgData = pgData;
             this.jvmStart = jvmCpuNanos();
             this.pgStart = pgCpuNanos();
+        }
+
+        private final java.util.Map<String, Long> kindsStart = pgCpuByKind();
+
+        /** PostgreSQL's CPU since the start, by kind of process (backend, autovacuum, checkpointer, ...). */
+        String byKind() {
+            java.util.Map<String, Long> now = pgCpuByKind();
+            StringBuilder out = new StringBuilder();
+            now.forEach((kind, nanos) -> {
+                long used = nanos - kindsStart.getOrDefault(kind, 0L);
+                if (used > 0) {
+                    out.append(String.format(Locale.ROOT, "%s %.1f s; ", kind, used / 1e9));
+                }
+            });
+            return out.toString();
+        }
+
+        private java.util.Map<String, Long> pgCpuByKind() {
+            java.util.Map<String, Long> kinds = new java.util.TreeMap<>();
+            try {
+                String postmaster = Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim();
+                try (var procs = Files.list(Path.of("/proc"))) {
+                    for (Path proc : (Iterable<Path>) procs::iterator) {
+                        String name = proc.getFileName().toString();
+                        if (!name.chars().allMatch(Character::isDigit)) {
+                            continue;
+                        }
+                        try {
+                            String stat = Files.readString(proc.resolve("stat"));
+                            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            if (!f[1].equals(postmaster)) {
+                                continue;
+                            }
+                            String cmd = Files.readString(proc.resolve("cmdline")).replace('\0', ' ').trim();
+                            String kind = cmd.startsWith("postgres: postgres") ? "backends" : cmd.replace("postgres: ", "");
+                            kinds.merge(kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+                        } catch (java.io.IOException gone) {
+                            // the process ended
+                        }
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // no breakdown
+            }
+            return kinds;
         }
 
         String report(long rows) {

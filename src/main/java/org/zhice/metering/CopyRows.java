@@ -63,32 +63,37 @@ final class CopyRows {
         return this;
     }
 
-    /** Text; ASCII (all ids and codes in practice) is copied without an encoder. */
+    /** Text; ASCII (all ids and codes in practice) is copied in one pass without an encoder. */
     CopyRows text(String v) {
         if (v == null) {
             return nul();
         }
         int n = v.length();
-        boolean ascii = true;
-        for (int i = 0; i < n; i++) {
-            if (v.charAt(i) >= 0x80) {
-                ascii = false;
-                break;
-            }
-        }
-        if (!ascii) {
-            byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
-            ensure(4 + bytes.length);
-            int32(bytes.length);
-            System.arraycopy(bytes, 0, buf, size, bytes.length);
-            size += bytes.length;
-            return this;
-        }
         ensure(4 + n);
-        int32(n);
+        int at = size + 4;
         for (int i = 0; i < n; i++) {
-            buf[size++] = (byte) v.charAt(i);
+            char c = v.charAt(i);
+            if (c >= 0x80) {
+                byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+                ensure(4 + bytes.length);
+                int32(bytes.length);
+                System.arraycopy(bytes, 0, buf, size, bytes.length);
+                size += bytes.length;
+                return this;
+            }
+            buf[at + i] = (byte) c;
         }
+        int32(n);
+        size += n;
+        return this;
+    }
+
+    /** Text given as its UTF-8 bytes, for values repeated on many rows (encoded once). */
+    CopyRows utf8(byte[] v) {
+        ensure(4 + v.length);
+        int32(v.length);
+        System.arraycopy(v, 0, buf, size, v.length);
+        size += v.length;
         return this;
     }
 

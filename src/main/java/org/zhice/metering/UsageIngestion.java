@@ -2,6 +2,7 @@ package org.zhice.metering;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -29,6 +30,7 @@ import org.springframework.transaction.interceptor.TransactionAspectSupport;
 import org.zhice.audit.AuditLog;
 import org.zhice.metering.IngestResult.LineResult;
 import org.zhice.metering.IngestResult.Outcome;
+import org.zhice.rules.CapacitySweep;
 import org.zhice.rules.CatalogRow;
 import org.zhice.rules.Fen;
 import org.zhice.rules.PricedLine;
@@ -68,6 +70,13 @@ class UsageIngestion {
 
     /** {@code -Dzhice.metering.profile=true} prints the time of each phase of every upload. */
     static final boolean PROFILE = Boolean.getBoolean("zhice.metering.profile");
+    /** Profiling only: CPU ticks of the PostgreSQL backend per phase, over all uploads. */
+    static final Map<String, java.util.concurrent.atomic.AtomicLong> PG_TICKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final byte[] STATUS_ACCEPTED = "accepted".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STATUS_REJECTED = "rejected".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STATUS_WITHDRAWAL = "withdrawal".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte PENDING = 0;
     private static final byte ACCEPTED = 1;
@@ -101,6 +110,15 @@ class UsageIngestion {
     /** Who sends what: the acting provider, the user, how it came and the idempotency key (or null). */
     record Upload(String providerUscc, String actor, String channel, String idempotencyKey, byte[] bodySha256,
                   String format, String fileName) {
+    }
+
+    /** GPUs in use on one SKU as events join: the check of spec §4.5. */
+    private interface Capacity {
+        /** Joins the event unless it would take more than {@code capacity} GPUs (NO_CAPACITY: no check). */
+        boolean admit(long start, long end, int gpus, long capacity);
+
+        /** Adds (or, negative, takes out) GPUs on an interval: corrections only. */
+        void add(long start, long end, long gpus);
     }
 
     /** The COPY met an event stored before under the same (provider, event id). */
@@ -205,18 +223,41 @@ class UsageIngestion {
         final int[] keyOrder;
         final long[] usageId;
         final List<long[]> superseded = new ArrayList<>(); // {original usage id, by usage id}
-        final Map<String, Long> supersededMicros = new HashMap<>(); // line key -> quantity leaving the line total
+        final long[] supersededMicros; // per (contract, sku) pair: quantity leaving the line total
+        /** Per (contract, sku) pair: the priced line, or null when unknown or another provider's. */
+        final PricedLine[] pairLine;
         final LineDirectory.Lookup lookup;
         /** Whether to look for events stored before; if not, the COPY's unique key finds them. */
         final boolean lookForStored;
         final StringBuilder laps = new StringBuilder();
         long lapStarted = System.nanoTime();
 
+        long pgTicksStarted = -1;
+
         void lap(String phase) {
             if (PROFILE) {
                 long t = System.nanoTime();
                 laps.append(phase).append(' ').append((t - lapStarted) / 1_000_000).append("ms ");
                 lapStarted = t;
+                long ticks = backendTicks();
+                if (pgTicksStarted >= 0) {
+                    String key = phase.startsWith("held") ? "held" : phase;
+                    PG_TICKS.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicLong())
+                            .addAndGet(ticks - pgTicksStarted);
+                }
+                pgTicksStarted = ticks;
+            }
+        }
+
+        /** CPU ticks (1/100 s) the PostgreSQL backend of this transaction has used: profiling only. */
+        private long backendTicks() {
+            try {
+                int pid = jdbc.sql("select pg_backend_pid()").query(Integer.class).single();
+                String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0;
             }
         }
 
@@ -234,6 +275,8 @@ class UsageIngestion {
             this.line = new PricedLine[n];
             this.original = new Stored[n];
             this.inCapacity = new boolean[n];
+            this.supersededMicros = new long[batch.pairs()];
+            this.pairLine = new PricedLine[batch.pairs()];
             this.lookup = directory.lookup();
             this.keyOrder = keyOrder();
             this.usageId = new long[n];
@@ -248,30 +291,20 @@ class UsageIngestion {
 
         /** The events by (contract, sku), each line's in (start, event_id) order. */
         private int[] keyOrder() {
-            Map<String, Integer> groups = new HashMap<>();
-            int[] group = new int[n];
+            int groups = batch.pairs();
+            int[] start = new int[groups + 1];
             for (int i = 0; i < n; i++) {
-                String key = lineKey(batch.contract(i), batch.sku(i));
-                Integer g = groups.get(key);
-                if (g == null) {
-                    g = groups.size();
-                    groups.put(key, g);
-                }
-                group[i] = g;
+                start[batch.pair(i) + 1]++;
             }
-            int[] start = new int[groups.size() + 1];
-            for (int i = 0; i < n; i++) {
-                start[group[i] + 1]++;
-            }
-            for (int g = 0; g < groups.size(); g++) {
+            for (int g = 0; g < groups; g++) {
                 start[g + 1] += start[g];
             }
-            int[] fill = Arrays.copyOf(start, groups.size());
+            int[] fill = Arrays.copyOf(start, groups);
             int[] order = new int[n];
             for (int i = 0; i < n; i++) {
-                order[fill[group[i]]++] = i;
+                order[fill[batch.pair(i)]++] = i;
             }
-            for (int g = 0; g < groups.size(); g++) {
+            for (int g = 0; g < groups; g++) {
                 int[] slice = Arrays.copyOfRange(order, start[g], start[g + 1]);
                 sortByStartThenId(slice);
                 System.arraycopy(slice, 0, order, start[g], slice.length);
@@ -310,13 +343,16 @@ class UsageIngestion {
 
         /** Spec §4.1 online: an id stored before, or earlier in this upload, stores nothing again. */
         void deduplicate() {
-            Set<String> ids = new HashSet<>();
-            for (int i = 0; i < n; i++) {
-                if (outcome[i] == PENDING) {
-                    ids.add(batch.eventId(i));
+            Map<String, Stored> stored = Map.of();
+            if (lookForStored) {
+                Set<String> ids = new HashSet<>();
+                for (int i = 0; i < n; i++) {
+                    if (outcome[i] == PENDING) {
+                        ids.add(batch.eventId(i));
+                    }
                 }
+                stored = stored(ids, false);
             }
-            Map<String, Stored> stored = lookForStored ? stored(ids, false) : Map.of();
             Map<String, Integer> first = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 if (outcome[i] != PENDING) {
@@ -392,19 +428,23 @@ class UsageIngestion {
         /** Finds every event's contract line; spec checks 2–4; withdrawals take effect here. */
         void lines() {
             Set<String> contracts = new HashSet<>();
-            for (int i = 0; i < n; i++) {
-                if (outcome[i] != PROBLEM) {
-                    contracts.add(batch.contract(i));
-                }
+            for (int p = 0; p < batch.pairs(); p++) {
+                contracts.add(batch.pairContract(p));
             }
             lookup.load(contracts);
+            for (int p = 0; p < batch.pairs(); p++) {
+                PricedLine priced = lookup.line(batch.pairContract(p), batch.pairSku(p));
+                pairLine[p] = priced != null && priced.contract().providerUscc().equals(provider) ? priced : null;
+            }
             for (int i = 0; i < n; i++) {
                 if (outcome[i] == PROBLEM) {
                     continue;
                 }
-                PricedLine priced = lookup.line(batch.contract(i), batch.sku(i));
-                if (priced != null && priced.contract().providerUscc().equals(provider)) {
-                    line[i] = priced;
+                PricedLine priced = pairLine[batch.pair(i)];
+                line[i] = priced;
+                if (priced == null) {
+                    // not this provider's line (or none at all): check 2 says which
+                    priced = lookup.line(batch.contract(i), batch.sku(i));
                 }
                 if (outcome[i] != PENDING) {
                     continue;
@@ -425,28 +465,43 @@ class UsageIngestion {
         void supersede(int i) {
             Stored o = original[i];
             superseded.add(new long[] {o.usageId(), usageIdOf(i)});
-            supersededMicros.merge(lineKey(o.contractId(), o.sku()), o.quantityMicros(), Long::sum);
+            supersededMicros[batch.pair(i)] += o.quantityMicros(); // an adjustment is of the same line
         }
 
         /** Spec checks 5 and 6, per SKU in (start, event_id) order, on top of what is stored. */
         void sweep() {
-            Map<String, List<Integer>> bySku = new LinkedHashMap<>();
+            int skus = batch.skus();
+            int[] count = new int[skus + 1];
+            int pending = 0;
             for (int i = 0; i < n; i++) {
                 if (outcome[i] == PENDING) {
-                    bySku.computeIfAbsent(batch.sku(i), k -> new ArrayList<>()).add(i);
+                    count[batch.pairSkuNumber(batch.pair(i)) + 1]++;
+                    pending++;
                 }
             }
-            if (bySku.isEmpty()) {
+            if (pending == 0) {
                 return;
             }
-            Map<String, Long> totals = lineTotals(bySku);
-            for (Map.Entry<String, List<Integer>> group : bySku.entrySet()) {
-                sweep(group.getKey(), group.getValue(), totals);
+            for (int k = 0; k < skus; k++) {
+                count[k + 1] += count[k];
+            }
+            int[] fill = Arrays.copyOf(count, skus);
+            int[] bySku = new int[pending];
+            for (int i = 0; i < n; i++) {
+                if (outcome[i] == PENDING) {
+                    bySku[fill[batch.pairSkuNumber(batch.pair(i))]++] = i;
+                }
+            }
+            long[] totals = lineTotals();
+            for (int k = 0; k < skus; k++) {
+                if (count[k + 1] > count[k]) {
+                    int[] order = Arrays.copyOfRange(bySku, count[k], count[k + 1]);
+                    sweep(batch.sku(order[0]), order, totals);
+                }
             }
         }
 
-        private void sweep(String sku, List<Integer> group, Map<String, Long> totals) {
-            int[] order = group.stream().mapToInt(Integer::intValue).toArray();
+        private void sweep(String sku, int[] order, long[] totals) {
             sortByStartThenId(order);
             long from = Long.MAX_VALUE;
             long to = Long.MIN_VALUE;
@@ -458,51 +513,46 @@ class UsageIngestion {
             for (int i : order) {
                 checked |= line[i].unit() == Unit.GPU_HOUR;
             }
-            List<long[]> held = checked ? heldCapacity(sku, from, to, order) : List.of();
+            List<long[]> held = checked ? heldCapacity(sku, from, to, order) : new ArrayList<>();
             lap("held " + sku + " " + held.size());
-            long[] instants = new long[2 * order.length + 2 * held.size()];
-            int k = 0;
-            for (int i : order) {
-                instants[k++] = batch.startNanos(i);
-                instants[k++] = batch.endNanos(i);
-            }
-            for (long[] h : held) {
-                instants[k++] = h[0];
-                instants[k++] = h[1];
-            }
-            CapacityTimeline timeline = new CapacityTimeline(instants);
-            for (long[] h : held) {
-                timeline.add(h[0], h[1], h[2]);
-            }
+            Capacity capacityCheck = capacity(order, held);
+            long capacityDay = Long.MIN_VALUE;
+            long dayCapacity = CatalogRow.NO_CAPACITY;
             for (int i : order) {
                 PricedLine priced = line[i];
-                String key = lineKey(batch.contract(i), sku);
-                long total = totals.getOrDefault(key, 0L);
+                int pair = batch.pair(i);
+                long total = totals[pair];
                 long start = batch.startNanos(i);
                 long end = batch.endNanos(i);
                 Stored o = original[i];
                 if (o != null) {
                     if (o.inCapacity()) {
-                        timeline.add(o.startNanos(), o.endNanos(), -o.gpus());
+                        capacityCheck.add(o.startNanos(), o.endNanos(), -o.gpus());
                     }
                     total -= o.quantityMicros();
                 }
-                long capacity = priced.unit() == Unit.GPU_HOUR
-                        ? lookup.capacity(provider, sku, ShanghaiTime.epochDayOfNanos(start)) : CatalogRow.NO_CAPACITY;
+                long capacity = CatalogRow.NO_CAPACITY;
+                if (priced.unit() == Unit.GPU_HOUR) {
+                    long day = ShanghaiTime.epochDayOfNanos(start);
+                    if (day != capacityDay) {
+                        capacityDay = day;
+                        dayCapacity = lookup.capacity(provider, sku, day);
+                    }
+                    capacity = dayCapacity;
+                }
                 int gpus = Math.max(batch.units(i), 0);
-                if (capacity != CatalogRow.NO_CAPACITY && timeline.peak(start, end) + gpus > capacity) {
+                if (!capacityCheck.admit(start, end, gpus, capacity)) {
                     reject(i, UsageReason.CAPACITY_EXCEEDED.name());
-                    restore(timeline, o);
+                    restore(capacityCheck, o);
                     continue;
                 }
-                timeline.add(start, end, gpus);
                 long quantity = batch.quantityMicros(i);
                 if (UsageChecks.overContractQuantity(total, quantity, priced.line().quantityMaxMicros())) {
                     reject(i, UsageReason.OVER_CONTRACT_QUANTITY.name());
                     if (o != null) {
                         // a correction that fails leaves the event it names as it was
-                        timeline.add(start, end, -gpus);
-                        restore(timeline, o);
+                        capacityCheck.add(start, end, -gpus);
+                        restore(capacityCheck, o);
                     } else {
                         inCapacity[i] = true;
                     }
@@ -510,7 +560,7 @@ class UsageIngestion {
                 }
                 outcome[i] = ACCEPTED;
                 inCapacity[i] = true;
-                totals.put(key, total + quantity);
+                totals[pair] = total + quantity;
                 if (o != null) {
                     supersede(i);
                 }
@@ -576,10 +626,75 @@ class UsageIngestion {
             System.arraycopy(sorted, 0, order, 0, count);
         }
 
-        private void restore(CapacityTimeline timeline, Stored o) {
+        private void restore(Capacity capacityCheck, Stored o) {
             if (o != null && o.inCapacity()) {
-                timeline.add(o.startNanos(), o.endNanos(), o.gpus());
+                capacityCheck.add(o.startNanos(), o.endNanos(), o.gpus());
             }
+        }
+
+        /**
+         * The capacity check for one SKU's events (in start order) on top of the events held
+         * before. When every held event starts no later than the first new one and no new event
+         * corrects another, the rules' sweep ({@link CapacitySweep}: GPUs in use at each start)
+         * decides, as replay does; otherwise the timeline, which also takes events out and looks
+         * at the whole interval of each event.
+         */
+        private Capacity capacity(int[] order, List<long[]> held) {
+            long firstStart = batch.startNanos(order[0]);
+            boolean simple = true;
+            for (long[] h : held) {
+                simple &= h[0] <= firstStart;
+            }
+            for (int i : order) {
+                simple &= original[i] == null;
+            }
+            if (simple) {
+                held.sort(Comparator.comparingLong(h -> h[0]));
+                CapacitySweep sweep = new CapacitySweep();
+                for (long[] h : held) {
+                    sweep.admit(h[0], h[1], (int) h[2], CatalogRow.NO_CAPACITY, false);
+                }
+                return new Capacity() {
+                    @Override
+                    public boolean admit(long start, long end, int gpus, long capacity) {
+                        return sweep.admit(start, end, gpus, capacity, capacity != CatalogRow.NO_CAPACITY);
+                    }
+
+                    @Override
+                    public void add(long start, long end, long gpus) {
+                        throw new IllegalStateException("no corrections in a simple sweep");
+                    }
+                };
+            }
+            long[] instants = new long[2 * order.length + 2 * held.size()];
+            int k = 0;
+            for (int i : order) {
+                instants[k++] = batch.startNanos(i);
+                instants[k++] = batch.endNanos(i);
+            }
+            for (long[] h : held) {
+                instants[k++] = h[0];
+                instants[k++] = h[1];
+            }
+            CapacityTimeline timeline = new CapacityTimeline(instants);
+            for (long[] h : held) {
+                timeline.add(h[0], h[1], h[2]);
+            }
+            return new Capacity() {
+                @Override
+                public boolean admit(long start, long end, int gpus, long capacity) {
+                    if (capacity != CatalogRow.NO_CAPACITY && timeline.peak(start, end) + gpus > capacity) {
+                        return false;
+                    }
+                    timeline.add(start, end, gpus);
+                    return true;
+                }
+
+                @Override
+                public void add(long start, long end, long gpus) {
+                    timeline.add(start, end, gpus);
+                }
+            };
         }
 
         // ---------------------------------------------------------------- reads
@@ -609,17 +724,32 @@ class UsageIngestion {
             return found;
         }
 
-        Map<String, Long> lineTotals(Map<String, List<Integer>> bySku) {
+        /** The stored quantity that counts on each (contract, sku) pair's line. */
+        long[] lineTotals() {
+            Map<String, Integer> pairs = new HashMap<>();
             Set<String> contracts = new HashSet<>();
-            bySku.values().forEach(list -> list.forEach(i -> contracts.add(batch.contract(i))));
-            Map<String, Long> totals = new HashMap<>();
+            Set<String> skus = new HashSet<>();
+            for (int p = 0; p < batch.pairs(); p++) {
+                if (pairLine[p] != null) {
+                    pairs.put(lineKey(batch.pairContract(p), batch.pairSku(p)), p);
+                    contracts.add(batch.pairContract(p));
+                    skus.add(batch.pairSku(p));
+                }
+            }
+            long[] totals = new long[batch.pairs()];
+            if (pairs.isEmpty()) {
+                return totals;
+            }
             jdbc.sql("""
                     select contract_id, sku, accepted_micros from metering_line
                     where contract_id = any(:c) and sku = any(:s)
                     """)
-                    .param("c", contracts.toArray(String[]::new)).param("s", bySku.keySet().toArray(String[]::new))
+                    .param("c", contracts.toArray(String[]::new)).param("s", skus.toArray(String[]::new))
                     .query(rs -> {
-                        totals.put(lineKey(rs.getString(1), rs.getString(2)), rs.getLong(3));
+                        Integer p = pairs.get(lineKey(rs.getString(1), rs.getString(2)));
+                        if (p != null) {
+                            totals[p] = rs.getLong(3);
+                        }
                     });
             return totals;
         }
@@ -669,12 +799,14 @@ class UsageIngestion {
             }
             lap("copy");
             updateLines();
+            lap("lines");
             insertRanges();
+            lap("ranges");
             if (!superseded.isEmpty()) {
                 supersedeStored();
             }
             insertProblems();
-            lap("updates");
+            lap("problems");
             int accepted = 0;
             int rejected = 0;
             for (int i = 0; i < n; i++) {
@@ -691,13 +823,21 @@ class UsageIngestion {
                     """)
                     .param("lines", batch.lines()).param("a", accepted).param("r", rejected).param("x", problems)
                     .param("id", uploadId).update();
+            lap("upload");
             audit.recordAs(upload.actor(), "metering.upload", "metering_upload", Long.toString(uploadId),
                     "%s %s %s: %d lines, %d accepted, %d rejected, %d problems".formatted(provider, upload.channel(),
                             upload.format(), batch.lines(), accepted, rejected, problems));
         }
 
         private void copyEvents(int stored) {
-            CopyRows rows = new CopyRows(stored * 160);
+            CopyRows rows = new CopyRows(stored * 180);
+            byte[] providerBytes = provider.getBytes(StandardCharsets.UTF_8);
+            byte[][] contractBytes = new byte[batch.pairs()][];
+            byte[][] skuBytes = new byte[batch.pairs()][];
+            for (int p = 0; p < batch.pairs(); p++) {
+                contractBytes[p] = batch.pairContract(p).getBytes(StandardCharsets.UTF_8);
+                skuBytes[p] = batch.pairSku(p).getBytes(StandardCharsets.UTF_8);
+            }
             for (int k = 0; k < n; k++) {
                 int i = keyOrder[k];
                 if (outcome[i] == PROBLEM) {
@@ -705,13 +845,14 @@ class UsageIngestion {
                 }
                 int units = batch.units(i);
                 boolean accepted = outcome[i] == ACCEPTED;
+                int pair = batch.pair(i);
                 rows.row(COPY_FIELDS)
                         .int8(usageIdOf(i))
                         .int4(batch.line(i))
-                        .text(provider)
+                        .utf8(providerBytes)
                         .text(batch.eventId(i))
-                        .text(batch.contract(i))
-                        .text(batch.sku(i));
+                        .utf8(contractBytes[pair])
+                        .utf8(skuBytes[pair]);
                 if (units == UsageChecks.NO_UNITS) {
                     rows.nul();
                 } else {
@@ -721,10 +862,10 @@ class UsageIngestion {
                         .int8(batch.startNanos(i))
                         .int8(batch.endNanos(i))
                         .text(batch.adjusts(i))
-                        .text(switch (outcome[i]) {
-                            case ACCEPTED -> "accepted";
-                            case WITHDRAWAL -> "withdrawal";
-                            default -> "rejected";
+                        .utf8(switch (outcome[i]) {
+                            case ACCEPTED -> STATUS_ACCEPTED;
+                            case WITHDRAWAL -> STATUS_WITHDRAWAL;
+                            default -> STATUS_REJECTED;
                         })
                         .text(reason[i])
                         .int8OrNull(accepted ? Fen.amount(batch.quantityMicros(i), line[i].priceBasisFen()) : 0,
@@ -753,29 +894,25 @@ class UsageIngestion {
 
         /** Registers the lines events were stored for and moves their totals (check 6 online). */
         private void updateLines() {
-            Map<String, long[]> delta = new LinkedHashMap<>();
-            Map<String, PricedLine> lines = new HashMap<>();
+            boolean[] seen = new boolean[batch.pairs()];
+            long[] delta = new long[batch.pairs()];
+            int size = 0;
             for (int i = 0; i < n; i++) {
                 if (outcome[i] == PROBLEM || line[i] == null) {
                     continue;
                 }
-                String key = lineKey(batch.contract(i), batch.sku(i));
-                lines.putIfAbsent(key, line[i]);
-                long[] d = delta.computeIfAbsent(key, k -> new long[1]);
+                int pair = batch.pair(i);
+                if (!seen[pair]) {
+                    seen[pair] = true;
+                    size++;
+                }
                 if (outcome[i] == ACCEPTED) {
-                    d[0] += batch.quantityMicros(i);
+                    delta[pair] += batch.quantityMicros(i);
                 }
             }
-            supersededMicros.forEach((key, micros) -> {
-                long[] d = delta.get(key);
-                if (d != null) {
-                    d[0] -= micros;
-                }
-            });
-            if (delta.isEmpty()) {
+            if (size == 0) {
                 return;
             }
-            int size = delta.size();
             String[] contracts = new String[size];
             String[] skus = new String[size];
             String[] enterprises = new String[size];
@@ -787,8 +924,11 @@ class UsageIngestion {
             long[] maxima = new long[size];
             long[] micros = new long[size];
             int k = 0;
-            for (Map.Entry<String, long[]> e : delta.entrySet()) {
-                PricedLine l = lines.get(e.getKey());
+            for (int pair = 0; pair < seen.length; pair++) {
+                if (!seen[pair]) {
+                    continue;
+                }
+                PricedLine l = pairLine[pair];
                 CatalogRow listing = l.listing();
                 contracts[k] = l.contract().id();
                 skus[k] = l.line().sku();
@@ -799,7 +939,7 @@ class UsageIngestion {
                 referencePrices[k] = listing == null ? null : listing.referencePriceFen();
                 bases[k] = l.priceBasisFen();
                 maxima[k] = l.line().quantityMaxMicros();
-                micros[k] = e.getValue()[0];
+                micros[k] = delta[pair] - supersededMicros[pair];
                 k++;
             }
             jdbc.sql("""
@@ -815,6 +955,7 @@ class UsageIngestion {
                     .param("u", units).param("g", categories).param("up", unitPrices).param("rp", referencePrices)
                     .param("b", bases).param("q", maxima)
                     .update();
+            lap("line-insert");
             jdbc.sql("""
                     update metering_line l set accepted_micros = l.accepted_micros + u.m
                     from unnest(:c::text[], :s::text[], :m::bigint[]) as u(c, s, m)
@@ -832,18 +973,18 @@ class UsageIngestion {
         private void insertRanges() {
             List<long[]> runs = new ArrayList<>(); // {first, last, min start, max end, index of an event}
             long[] run = null;
-            String runKey = null;
+            int runPair = -1;
             int length = 0;
             for (int k = 0; k < n; k++) {
                 int i = keyOrder[k];
                 if (outcome[i] == PROBLEM) {
                     continue;
                 }
-                String key = lineKey(batch.contract(i), batch.sku(i));
-                if (run == null || !key.equals(runKey) || length == RUN_LENGTH) {
+                int pair = batch.pair(i);
+                if (run == null || pair != runPair || length == RUN_LENGTH) {
                     run = new long[] {usageId[i], usageId[i], batch.startNanos(i), batch.endNanos(i), i};
                     runs.add(run);
-                    runKey = key;
+                    runPair = pair;
                     length = 1;
                 } else {
                     length++;

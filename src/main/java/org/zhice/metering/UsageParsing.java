@@ -19,7 +19,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
 import org.zhice.rules.Quantities;
 import org.zhice.rules.ShanghaiTime;
@@ -43,9 +42,8 @@ final class UsageParsing {
     static final int MAX_EVENT_ID = 200;
     static final int MAX_CODE = 64;
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /** Duplicate names are found by {@link Fields#see} for the fields that matter, without Jackson's detector. */
+    private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private UsageParsing() {
     }
@@ -134,10 +132,22 @@ final class UsageParsing {
         String end;
         String adjusts;
         String notString;
+        String duplicate;
+        int seen;
 
         void clear() {
             eventId = provider = contract = sku = units = quantity = start = end = adjusts = notString = null;
+            duplicate = null;
             quantityIsNumber = false;
+            seen = 0;
+        }
+
+        /** Notes field {@code bit}; a second time is a duplicate name. */
+        void see(int bit, String name) {
+            if ((seen & bit) != 0 && duplicate == null) {
+                duplicate = name;
+            }
+            seen |= bit;
         }
     }
 
@@ -179,7 +189,10 @@ final class UsageParsing {
                     }
                 }
                 lastLine = line;
-                if (f.notString != null) {
+                if (f.duplicate != null) {
+                    batch.problem(LineProblem.invalid(line, f.eventId, f.duplicate, "metering.problem.duplicateField",
+                            f.duplicate));
+                } else if (f.notString != null) {
                     batch.problem(LineProblem.invalid(line, f.eventId, f.notString, "metering.problem.string",
                             f.notString));
                 } else {
@@ -194,20 +207,42 @@ final class UsageParsing {
         return batch;
     }
 
-    /** Reads the properties of an object whose START_OBJECT was read; returns the token that ended them. */
+    /**
+     * Reads the properties of an object whose START_OBJECT was read; returns the token that ended
+     * them. A field named twice is noted in {@link Fields#duplicate} (cheaper than Jackson's detector).
+     */
     private static JsonToken fields(JsonParser parser, Fields f) {
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (name) {
-                case "event_id" -> f.eventId = string(f, name, parser, value);
-                case "provider_uscc" -> f.provider = string(f, name, parser, value);
-                case "contract_id" -> f.contract = string(f, name, parser, value);
-                case "sku" -> f.sku = string(f, name, parser, value);
-                case "start" -> f.start = string(f, name, parser, value);
-                case "end" -> f.end = string(f, name, parser, value);
+                case "event_id" -> {
+                    f.see(1, name);
+                    f.eventId = string(f, name, parser, value);
+                }
+                case "provider_uscc" -> {
+                    f.see(2, name);
+                    f.provider = string(f, name, parser, value);
+                }
+                case "contract_id" -> {
+                    f.see(4, name);
+                    f.contract = string(f, name, parser, value);
+                }
+                case "sku" -> {
+                    f.see(8, name);
+                    f.sku = string(f, name, parser, value);
+                }
+                case "start" -> {
+                    f.see(16, name);
+                    f.start = string(f, name, parser, value);
+                }
+                case "end" -> {
+                    f.see(32, name);
+                    f.end = string(f, name, parser, value);
+                }
                 case "units" -> {
+                    f.see(64, name);
                     if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_STRING
                             || value == JsonToken.VALUE_NUMBER_FLOAT) {
                         f.units = parser.getString();
@@ -217,6 +252,7 @@ final class UsageParsing {
                     }
                 }
                 case "quantity" -> {
+                    f.see(128, name);
                     if (value == JsonToken.VALUE_STRING) {
                         f.quantity = parser.getString();
                     } else if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
@@ -228,6 +264,7 @@ final class UsageParsing {
                     }
                 }
                 case "adjusts" -> {
+                    f.see(256, name);
                     if (value != JsonToken.VALUE_NULL) {
                         f.adjusts = string(f, name, parser, value);
                     }
@@ -256,6 +293,11 @@ final class UsageParsing {
             int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
             batch.problem(new LineProblem(lineNo, f.eventId, LineProblem.MALFORMED_LINE, "-",
                     "metering.problem.json", List.of(Integer.toString(Math.max(column, 1))), null));
+            return;
+        }
+        if (f.duplicate != null) {
+            batch.problem(LineProblem.invalid(lineNo, f.eventId, f.duplicate, "metering.problem.duplicateField",
+                    f.duplicate));
             return;
         }
         if (f.notString != null) {
