@@ -24,7 +24,8 @@ import org.springframework.util.StringUtils;
 /**
  * The system of record is PostgreSQL: a server named by {@code ZHICE_DB_URL} in production,
  * otherwise an embedded PostgreSQL 17 that the application starts itself with its data under
- * {@code zhice.data-dir} (default {@code ./data}), so that data survives a restart.
+ * {@code zhice.data-dir} (default {@code ./data}), so that data survives a restart, also a
+ * restart after the JVM was killed ({@link OrphanedPostmaster}).
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
@@ -68,6 +69,8 @@ class DatabaseConfiguration {
             return EmbeddedDatabase.NONE;
         }
         Path pgData = Path.of(dataDir).toAbsolutePath().normalize().resolve("postgres");
+        // a server left running by a JVM that was killed still holds the folder: stop it first
+        OrphanedPostmaster.stop(pgData, Duration.ofSeconds(60));
         if (clean) {
             FileSystemUtils.deleteRecursively(pgData);
         }
