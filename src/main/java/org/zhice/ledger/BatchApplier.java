@@ -63,30 +63,169 @@ final class BatchApplier {
         this.audit = audit;
     }
 
+    /**
+     * Applies the submissions in the transaction open on {@code connection}: takes the chain head
+     * lock, looks up everything involved (ids included), decides and writes. The path of posts
+     * inside a caller's transaction, and the writer's safe path.
+     */
     List<Outcome> apply(Connection connection, List<Submission> submissions) throws SQLException {
-        // audit entries first: the audit log's own lock is then always taken before the ledger's
-        for (Submission s : submissions) {
-            if (s.actor() != null) {
-                audit.recordAs(s.actor(), "ledger.post", "ledger_request", s.requestKey(),
-                        s.size() + " transfers");
-            }
-        }
+        recordAudit(submissions);
         OffsetDateTime now = JournalHash.truncate(OffsetDateTime.now(clock));
-        Batch batch = new Batch(now, now.atZoneSameInstant(ZONE).toLocalDate());
+        Batch batch = new Batch(now, now.atZoneSameInstant(ZONE).toLocalDate(), null);
         long t0 = System.nanoTime();
-        batch.load(connection, submissions);
+        batch.lockHead(connection);
+        batch.load(connection, submissions, true);
         long t1 = System.nanoTime();
         List<Outcome> outcomes = new ArrayList<>(submissions.size());
         for (Submission submission : submissions) {
             outcomes.add(batch.decide(submission));
         }
         long t2 = System.nanoTime();
-        batch.write(connection);
+        batch.seal().write(connection);
         if (PROFILE) {
             System.err.printf("ledger batch of %d submissions: load %.1f ms, decide %.1f ms, write %.1f ms%n",
                     submissions.size(), (t1 - t0) / 1e6, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6);
         }
         return outcomes;
+    }
+
+    // audit entries first: the audit log's own lock is then always taken before the ledger's
+    private void recordAudit(List<Submission> submissions) {
+        for (Submission s : submissions) {
+            if (s.actor() != null) {
+                audit.recordAs(s.actor(), "ledger.post", "ledger_request", s.requestKey(),
+                        s.size() + " transfers");
+            }
+        }
+    }
+
+    /**
+     * The writer's fast path, step 1 (no lock, no transaction): decides the submissions against
+     * the state the writer carries forward from the batches it decided before (balances, the
+     * transfers of the batch still being committed, the chain head) plus read-only look-ups of
+     * what the carried state does not hold. New transfer ids are not looked up: the primary key
+     * refuses a taken one at commit, and ids that this batch does not write are looked up after
+     * deciding. {@code null} when a look-up shows that the batch must take the safe path.
+     * On success the carry moves on to the state after this batch.
+     */
+    Decided decideAhead(Connection reader, List<Submission> submissions, Carry carry) throws SQLException {
+        if (!carry.valid) {
+            carry.load(reader);
+        }
+        OffsetDateTime now = JournalHash.truncate(OffsetDateTime.now(clock));
+        Batch batch = new Batch(now, now.atZoneSameInstant(ZONE).toLocalDate(), carry);
+        boolean lookUpIds = carry.lookUpIdsForBatches > 0;
+        if (lookUpIds) {
+            carry.lookUpIdsForBatches--;
+        }
+        batch.load(reader, submissions, lookUpIds);
+        List<Outcome> outcomes = new ArrayList<>(submissions.size());
+        for (Submission submission : submissions) {
+            outcomes.add(batch.decide(submission));
+        }
+        if (!batch.unverifiedIdsAreNew(reader)) {
+            carry.retriesSeen();
+            return null;
+        }
+        Sealed sealed = batch.seal();
+        carry.advance(batch, sealed);
+        return new Decided(submissions, outcomes, sealed, carry.periodCloses);
+    }
+
+    /**
+     * The writer's fast path, step 2, in the committer's transaction: audit entries, the chain
+     * head lock, a check that nothing moved since the batch was decided (no other batch, no
+     * period closed), then the writes. False when something moved: roll back and take the
+     * safe path.
+     */
+    boolean commitAhead(Connection connection, Decided decided) throws SQLException {
+        recordAudit(decided.submissions());
+        try (PreparedStatement ps = connection.prepareStatement("""
+                select seq, (select count(*) from ledger_period_close) from ledger_chain_head
+                where only_row for update""");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || rs.getLong(1) != decided.sealed().headSeq || rs.getLong(2) != decided.periodCloses()) {
+                return false;
+            }
+        }
+        decided.sealed().write(connection);
+        return true;
+    }
+
+    /** A batch decided ahead of its commit, with everything it will write. */
+    record Decided(List<Submission> submissions, List<Outcome> outcomes, Sealed sealed, long periodCloses) {
+    }
+
+    /**
+     * What the writer carries from one batch to the next on the fast path: the chain head after
+     * the last batch it decided, the balances of the accounts it has seen (moved by its own
+     * decisions), the closed periods, and the transfers and requests of the batch that may
+     * still be committing. Valid only as long as every batch commits as decided and nobody else
+     * writes; the commit step checks the chain head, and any surprise makes the writer drop it.
+     */
+    static final class Carry {
+        static final int MAX_ACCOUNTS = 100_000;
+        boolean valid;
+        long headSeq;
+        byte[] headHash;
+        long periodCloses;
+        final Map<UUID, Balance> accounts = new HashMap<>();
+        final Map<String, LocalDate> closedThrough = new HashMap<>();
+        List<Transfer> inflight = List.of();
+        Map<UUID, TransferKind> inflightResolutions = Map.of();
+        List<StoredRequest> inflightRequests = List.of();
+        // after a fast-path surprise (most often a retried id), look ids up for a while
+        int lookUpIdsForBatches;
+
+        void retriesSeen() {
+            lookUpIdsForBatches = 32;
+        }
+
+        void invalidate() {
+            valid = false;
+            accounts.clear();
+            closedThrough.clear();
+            inflight = List.of();
+            inflightResolutions = Map.of();
+            inflightRequests = List.of();
+        }
+
+        /** Committed state, read without a lock; the commit step checks that it still holds. */
+        void load(Connection c) throws SQLException {
+            invalidate();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select seq, hash, (select count(*) from ledger_period_close) from ledger_chain_head
+                    where only_row""");
+                 ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("ledger_chain_head has no row");
+                }
+                headSeq = rs.getLong(1);
+                headHash = rs.getBytes(2);
+                periodCloses = rs.getLong(3);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select program_id, max(closed_through) from ledger_period_close group by program_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    closedThrough.put(rs.getString(1), rs.getObject(2, LocalDate.class));
+                }
+            }
+            valid = true;
+        }
+
+        private void advance(Batch batch, Sealed sealed) {
+            headSeq = sealed.seq;
+            headHash = sealed.hash;
+            inflight = sealed.transfers;
+            inflightResolutions = batch.newResolutions;
+            inflightRequests = batch.newRequests;
+        }
+
+        /** A limit on memory: drop the carried balances (only when no batch is in flight). */
+        boolean tooLarge() {
+            return accounts.size() > MAX_ACCOUNTS;
+        }
     }
 
     /** An account row, locked for this batch, with its balances as they move. */
@@ -133,26 +272,52 @@ final class BatchApplier {
     private final class Batch {
         final OffsetDateTime now;
         final LocalDate today;
+        final Carry carry;
         long headSeq;
         byte[] headHash;
         final Map<UUID, Transfer> byId = new HashMap<>();
         final Map<String, Transfer> byKey = new HashMap<>();
         final Map<UUID, TransferKind> resolutions = new HashMap<>();
-        final Map<UUID, Balance> accounts = new HashMap<>();
-        final Map<String, LocalDate> closedThrough = new HashMap<>();
+        final Map<UUID, TransferKind> newResolutions = new HashMap<>();
+        final Map<UUID, Balance> accounts;
+        final Map<String, LocalDate> closedThrough;
         final Map<String, StoredRequest> requests = new HashMap<>();
         final List<Transfer> written = new ArrayList<>();
         final List<StoredRequest> newRequests = new ArrayList<>();
+        // ids of transfers decided without looking them up (fast path): checked if not written
+        final List<UUID> unverified = new ArrayList<>();
+        boolean idsLookedUp;
+        final List<Balance> touched = new ArrayList<>();
         // undo log of the chain being decided
         final Map<Balance, long[]> chainSnapshots = new IdentityHashMap<>();
         int chainStart;
 
-        Batch(OffsetDateTime now, LocalDate today) {
+        Batch(OffsetDateTime now, LocalDate today, Carry carry) {
             this.now = now;
             this.today = today;
+            this.carry = carry;
+            if (carry == null) {
+                accounts = new HashMap<>();
+                closedThrough = new HashMap<>();
+            } else {
+                accounts = carry.accounts;
+                closedThrough = carry.closedThrough;
+                headSeq = carry.headSeq;
+                headHash = carry.headHash;
+                for (Transfer t : carry.inflight) {
+                    byId.put(t.id(), t);
+                    if (t.idempotencyKey() != null) {
+                        byKey.put(t.idempotencyKey(), t);
+                    }
+                }
+                resolutions.putAll(carry.inflightResolutions);
+                for (StoredRequest r : carry.inflightRequests) {
+                    requests.put(r.key(), r);
+                }
+            }
         }
 
-        void load(Connection c, List<Submission> submissions) throws SQLException {
+        void lockHead(Connection c) throws SQLException {
             try (PreparedStatement ps = c.prepareStatement(
                     "select seq, hash from ledger_chain_head where only_row for update");
                  ResultSet rs = ps.executeQuery()) {
@@ -162,6 +327,35 @@ final class BatchApplier {
                 headSeq = rs.getLong(1);
                 headHash = rs.getBytes(2);
             }
+        }
+
+        /** After deciding on the fast path: true when no id this batch does not write was taken before. */
+        boolean unverifiedIdsAreNew(Connection c) throws SQLException {
+            if (unverified.isEmpty()) {
+                return true;
+            }
+            Set<UUID> check = new HashSet<>(unverified);
+            for (Transfer t : written) {
+                check.remove(t.id());
+            }
+            if (check.isEmpty()) {
+                return true;
+            }
+            try (PreparedStatement ps = c.prepareStatement("select 1 from ledger_transfer where id = any(?) limit 1")) {
+                ps.setArray(1, c.createArrayOf("uuid", check.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return !rs.next();
+                }
+            }
+        }
+
+        /**
+         * Reads what the submissions refer to: earlier transfers (by id only when
+         * {@code lookUpIds}; pending transfers always), idempotency keys, resolutions, accounts
+         * and closed periods not carried, request keys.
+         */
+        void load(Connection c, List<Submission> submissions, boolean lookUpIds) throws SQLException {
+            idsLookedUp = lookUpIds;
             Set<UUID> ids = new HashSet<>();
             Set<String> keys = new HashSet<>();
             Set<UUID> pendingIds = new HashSet<>();
@@ -172,7 +366,7 @@ final class BatchApplier {
                     requestKeys.add(s.requestKey());
                 }
                 for (TransferRequest t : s.transfers()) {
-                    if (t.id() != null) {
+                    if (t.id() != null && lookUpIds) {
                         ids.add(t.id());
                     }
                     if (t.pendingId() != null) {
@@ -215,6 +409,7 @@ final class BatchApplier {
                     }
                 }
             }
+            accountIds.removeAll(accounts.keySet());
             if (!accountIds.isEmpty()) {
                 Set<String> programs = new LinkedHashSet<>();
                 try (PreparedStatement ps = c.prepareStatement("""
@@ -231,15 +426,8 @@ final class BatchApplier {
                         }
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        select program_id, max(closed_through) from ledger_period_close
-                        where program_id = any(?) group by program_id""")) {
-                    ps.setArray(1, c.createArrayOf("text", programs.toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            closedThrough.put(rs.getString(1), rs.getObject(2, LocalDate.class));
-                        }
-                    }
+                if (carry == null) { // else the carry holds every program's closed period
+                    loadClosedPeriods(c, programs);
                 }
             }
             if (!requestKeys.isEmpty()) {
@@ -252,6 +440,22 @@ final class BatchApplier {
                             requests.put(rs.getString(1), new StoredRequest(rs.getString(1), rs.getBytes(2),
                                     List.of(results), null));
                         }
+                    }
+                }
+            }
+        }
+
+        private void loadClosedPeriods(Connection c, Set<String> programs) throws SQLException {
+            if (programs.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select program_id, max(closed_through) from ledger_period_close
+                    where program_id = any(?) group by program_id""")) {
+                ps.setArray(1, c.createArrayOf("text", programs.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        closedThrough.put(rs.getString(1), rs.getObject(2, LocalDate.class));
                     }
                 }
             }
@@ -347,13 +551,17 @@ final class BatchApplier {
                 }
                 if (t.pendingId() != null) {
                     resolutions.remove(t.pendingId());
+                    newResolutions.remove(t.pendingId());
                 }
             }
         }
 
         private void touch(Balance b) {
             chainSnapshots.computeIfAbsent(b, Balance::snapshot);
-            b.changed = true;
+            if (!b.changed) {
+                b.changed = true;
+                touched.add(b);
+            }
         }
 
         /** Decides one transfer; on success applies it to the balances and this batch's maps. */
@@ -368,6 +576,9 @@ final class BatchApplier {
                     return ResultCode.EXISTS;
                 }
                 return ResultCode.EXISTS_WITH_DIFFERENT_BODY;
+            }
+            if (carry != null && !idsLookedUp) {
+                unverified.add(t.id());
             }
             if (t.idempotencyKey() != null) {
                 Transfer sameKey = byKey.get(t.idempotencyKey());
@@ -508,6 +719,7 @@ final class BatchApplier {
                     t.sourceId() != null ? t.sourceId() : pending.sourceId(),
                     t.idempotencyKey(), valueDate, now, t.linked()));
             resolutions.put(pending.id(), t.kind());
+            newResolutions.put(pending.id(), t.kind());
             return ResultCode.OK;
         }
 
@@ -560,15 +772,104 @@ final class BatchApplier {
                     && (t.sourceId() == null || t.sourceId().equals(stored.sourceId()));
         }
 
+        /**
+         * Everything this batch writes, encoded now (entry and batch hashes, COPY streams, new
+         * balances), so that writing is only statements. Clears the accounts' change marks.
+         */
+        Sealed seal() {
+            long seq = headSeq + 1;
+            int n = written.size();
+            Transfer[] rows = new Transfer[n];
+            for (int i = 0; i < n; i++) {
+                Transfer d = written.get(i);
+                rows[i] = new Transfer(d.id(), seq, i, d.kind(), d.programId(), d.debitAccountId(),
+                        d.creditAccountId(), d.amountFen(), d.pendingId(), d.code(), d.sourceType(), d.sourceId(),
+                        d.idempotencyKey(), d.valueDate(), now, d.linked());
+            }
+            Sealed sealed = new Sealed();
+            sealed.headSeq = headSeq;
+            sealed.now = now;
+            sealed.transfers = List.of(rows);
+            sealed.requests = List.copyOf(newRequests);
+            if (n == 0) {
+                sealed.seq = headSeq;
+                sealed.hash = headHash;
+            } else {
+                // SM3 is the writer's largest cost in Java: hash on every core
+                byte[][] hashes = new byte[n][];
+                if (n >= 64) {
+                    java.util.stream.IntStream.range(0, n).parallel()
+                            .forEach(i -> hashes[i] = JournalHash.entryHash(rows[i]));
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        hashes[i] = JournalHash.entryHash(rows[i]);
+                    }
+                }
+                sealed.seq = seq;
+                sealed.prevHash = headHash;
+                sealed.hash = JournalHash.batchHash(headHash, seq, now, java.util.Arrays.asList(hashes));
+                BinaryCopy copy = new BinaryCopy(n * 240 + 32);
+                Map<UUID, int[]> positions = new HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    Transfer t = rows[i];
+                    copy.row(17).uuid(t.id()).int8(seq).int4(i).text(t.kind().name()).text(t.programId())
+                            .uuid(t.debitAccountId()).uuid(t.creditAccountId()).int8(t.amountFen())
+                            .uuid(t.pendingId()).text(t.code()).text(t.sourceType()).text(t.sourceId())
+                            .text(t.idempotencyKey()).date(t.valueDate()).timestamptz(now).bool(t.linked())
+                            .bytea(hashes[i]);
+                    addPosition(positions, t.debitAccountId(), i);
+                    addPosition(positions, t.creditAccountId(), i);
+                }
+                copy.finish();
+                sealed.transferCopy = copy;
+                BinaryCopy moves = new BinaryCopy(positions.size() * 64 + n * 16 + 32);
+                positions.forEach((account, list) -> moves.row(3).uuid(account).int8(seq).int4Array(list, 1, list[0]));
+                moves.finish();
+                sealed.accountBatchCopy = moves;
+            }
+            List<Balance> changed = touched;
+            changed.forEach(b -> b.changed = false);
+            int m = changed.size();
+            sealed.accountIds = new UUID[m];
+            sealed.balances = new Long[4][m];
+            for (int i = 0; i < m; i++) {
+                Balance b = changed.get(i);
+                sealed.accountIds[i] = b.id;
+                sealed.balances[0][i] = b.debitsPending;
+                sealed.balances[1][i] = b.debitsPosted;
+                sealed.balances[2][i] = b.creditsPending;
+                sealed.balances[3][i] = b.creditsPosted;
+            }
+            return sealed;
+        }
+    }
+
+    /**
+     * A batch's writes, ready to send: the batch row, the journal rows, the statement index
+     * rows, the touched accounts' new balances, the chain head, the request keys.
+     */
+    static final class Sealed {
+        long headSeq;
+        long seq;
+        byte[] prevHash;
+        byte[] hash;
+        OffsetDateTime now;
+        List<Transfer> transfers;
+        List<StoredRequest> requests;
+        BinaryCopy transferCopy;
+        BinaryCopy accountBatchCopy;
+        UUID[] accountIds;
+        Long[][] balances;
+
         void write(Connection c) throws SQLException {
-            if (!written.isEmpty()) {
+            if (!transfers.isEmpty()) {
                 writeJournal(c);
             }
-            if (!newRequests.isEmpty()) {
+            if (!requests.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("""
                         insert into ledger_request (idempotency_key, body_digest, results, actor, created_at)
                         values (?, ?, ?, ?, ?)""")) {
-                    for (StoredRequest r : newRequests) {
+                    for (StoredRequest r : requests) {
                         ps.setString(1, r.key);
                         ps.setBytes(2, r.digest);
                         ps.setArray(3, c.createArrayOf("text", r.results.toArray()));
@@ -582,29 +883,7 @@ final class BatchApplier {
         }
 
         private void writeJournal(Connection c) throws SQLException {
-            long seq = headSeq + 1;
-            int n = written.size();
-            Transfer[] rowsToWrite = new Transfer[n];
-            for (int i = 0; i < n; i++) {
-                Transfer d = written.get(i);
-                rowsToWrite[i] = new Transfer(d.id(), seq, i, d.kind(), d.programId(), d.debitAccountId(),
-                        d.creditAccountId(), d.amountFen(), d.pendingId(), d.code(), d.sourceType(), d.sourceId(),
-                        d.idempotencyKey(), d.valueDate(), now, d.linked());
-            }
-            // SM3 is the writer's largest cost in Java: hash on every core while the database waits
-            byte[][] hashes = new byte[n][];
-            java.util.stream.IntStream.range(0, n).parallel()
-                    .forEach(i -> hashes[i] = JournalHash.entryHash(rowsToWrite[i]));
-            List<byte[]> entryHashes = java.util.Arrays.asList(hashes);
-            BinaryCopy rows = new BinaryCopy(n * 260 + 32);
-            for (int i = 0; i < n; i++) {
-                Transfer t = rowsToWrite[i];
-                rows.row(17).uuid(t.id()).int8(seq).int4(i).text(t.kind().name()).text(t.programId())
-                        .uuid(t.debitAccountId()).uuid(t.creditAccountId()).int8(t.amountFen()).uuid(t.pendingId())
-                        .text(t.code()).text(t.sourceType()).text(t.sourceId()).text(t.idempotencyKey())
-                        .date(t.valueDate()).timestamptz(now).bool(t.linked()).bytea(hashes[i]);
-            }
-            byte[] hash = JournalHash.batchHash(headHash, seq, now, entryHashes);
+            int n = transfers.size();
             try (PreparedStatement ps = c.prepareStatement("""
                     insert into ledger_batch (seq, prev_seq, committed_at, transfer_count, prev_hash, hash)
                     values (?, ?, ?, ?, ?, ?)""")) {
@@ -612,60 +891,39 @@ final class BatchApplier {
                 ps.setObject(2, seq == 1 ? null : seq - 1, java.sql.Types.BIGINT);
                 ps.setObject(3, now);
                 ps.setInt(4, n);
-                ps.setBytes(5, headHash);
+                ps.setBytes(5, prevHash);
                 ps.setBytes(6, hash);
                 ps.executeUpdate();
             }
-            byte[] copy = rows.finish();
             long ti = System.nanoTime();
-            long inserted;
-            try {
-                inserted = c.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+            long inserted = copy(c, """
                     copy ledger_transfer (id, batch_seq, batch_index, kind, program_id, debit_account_id,
                         credit_account_id, amount_fen, pending_id, code, source_type, source_id, idempotency_key,
-                        value_date, booked_at, linked, entry_hash) from stdin (format binary)""",
-                    new ByteArrayInputStream(copy));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (PROFILE) {
-                System.err.printf("    copy %d transfers %.1f ms%n", n, (System.nanoTime() - ti) / 1e6);
-            }
+                        value_date, booked_at, linked, entry_hash) from stdin (format binary)""", transferCopy);
             if (inserted != n) {
                 throw new IllegalStateException("inserted " + inserted + " of " + n + " transfers");
             }
-            List<Balance> changed = accounts.values().stream().filter(b -> b.changed).toList();
+            copy(c, "copy ledger_account_batch (account_id, batch_seq, batch_indexes) from stdin (format binary)",
+                    accountBatchCopy);
+            if (PROFILE) {
+                System.err.printf("    copy %d transfers %.1f ms%n", n, (System.nanoTime() - ti) / 1e6);
+            }
             try (PreparedStatement ps = c.prepareStatement("""
                     update ledger_account a
                     set debits_pending = u.dp, debits_posted = u.dpo, credits_pending = u.cp, credits_posted = u.cpo
                     from unnest(?::uuid[], ?::int8[], ?::int8[], ?::int8[], ?::int8[]) as u(id, dp, dpo, cp, cpo)
                     where a.id = u.id""")) {
-                int m = changed.size();
-                UUID[] ids = new UUID[m];
-                Long[] dp = new Long[m];
-                Long[] dpo = new Long[m];
-                Long[] cp = new Long[m];
-                Long[] cpo = new Long[m];
-                for (int i = 0; i < m; i++) {
-                    Balance b = changed.get(i);
-                    ids[i] = b.id;
-                    dp[i] = b.debitsPending;
-                    dpo[i] = b.debitsPosted;
-                    cp[i] = b.creditsPending;
-                    cpo[i] = b.creditsPosted;
+                ps.setArray(1, c.createArrayOf("uuid", accountIds));
+                for (int k = 0; k < 4; k++) {
+                    ps.setArray(2 + k, c.createArrayOf("int8", balances[k]));
                 }
-                ps.setArray(1, c.createArrayOf("uuid", ids));
-                ps.setArray(2, c.createArrayOf("int8", dp));
-                ps.setArray(3, c.createArrayOf("int8", dpo));
-                ps.setArray(4, c.createArrayOf("int8", cp));
-                ps.setArray(5, c.createArrayOf("int8", cpo));
                 long tu = System.nanoTime();
                 int updated = ps.executeUpdate();
                 if (PROFILE) {
-                    System.err.printf("    update %d accounts %.1f ms%n", m, (System.nanoTime() - tu) / 1e6);
+                    System.err.printf("    update %d accounts %.1f ms%n", accountIds.length, (System.nanoTime() - tu) / 1e6);
                 }
-                if (updated != m) {
-                    throw new IllegalStateException("updated " + updated + " of " + m + " accounts");
+                if (updated != accountIds.length) {
+                    throw new IllegalStateException("updated " + updated + " of " + accountIds.length + " accounts");
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -678,6 +936,28 @@ final class BatchApplier {
                 }
             }
         }
+
+        private static long copy(Connection c, String sql, BinaryCopy rows) throws SQLException {
+            try {
+                return c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql,
+                        new ByteArrayInputStream(rows.bytes(), 0, rows.length()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static void addPosition(Map<UUID, int[]> positions, UUID account, int index) {
+        // int[0] = count, then the positions
+        int[] list = positions.get(account);
+        if (list == null) {
+            list = new int[5];
+            positions.put(account, list);
+        } else if (list[0] + 1 == list.length) {
+            list = java.util.Arrays.copyOf(list, list.length * 2);
+            positions.put(account, list);
+        }
+        list[++list[0]] = index;
     }
 
     /**
@@ -707,7 +987,7 @@ final class BatchApplier {
         if (t.debitAccountId() != null && t.debitAccountId().equals(t.creditAccountId())) {
             return ResultCode.SAME_ACCOUNT;
         }
-        if (t.code() == null ? !resolution : !CODE.matcher(t.code()).matches()) {
+        if (t.code() == null ? !resolution : !matches(CODE, VALID_CODES, t.code())) {
             return ResultCode.CODE_INVALID;
         }
         boolean noSource = t.sourceType() == null && t.sourceId() == null;
@@ -720,8 +1000,24 @@ final class BatchApplier {
         return null;
     }
 
+    // codes and source types are few and repeat in every batch: match each pattern once per value
+    private static final Set<String> VALID_CODES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<String> VALID_SOURCE_TYPES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_REMEMBERED = 1024;
+
+    private static boolean matches(Pattern pattern, Set<String> known, String value) {
+        if (known.contains(value)) {
+            return true;
+        }
+        boolean valid = pattern.matcher(value).matches();
+        if (valid && known.size() < MAX_REMEMBERED) {
+            known.add(value);
+        }
+        return valid;
+    }
+
     private static boolean validSource(String type, String id) {
-        return type != null && id != null && SOURCE_TYPE.matcher(type).matches()
+        return type != null && id != null && matches(SOURCE_TYPE, VALID_SOURCE_TYPES, type)
                 && !id.isBlank() && id.length() <= MAX_SOURCE_ID;
     }
 

@@ -175,6 +175,7 @@ final class JournalVerifier {
                             + " but the chain ends at batch " + lastSeq + " " + JournalHash.hex(previous));
         }
         long accounts = checkAccounts(c, run);
+        checkStatementIndex(c, run);
         return new Verification(run.problems.isEmpty(), batches.size(), transfers, accounts, lastSeq,
                 JournalHash.hex(previous), OffsetDateTime.now(clock), List.copyOf(run.problems), run.truncated);
     }
@@ -247,6 +248,33 @@ final class JournalVerifier {
                             + " ≠ Σ credits pending/posted " + creditsPending + "/" + creditsPosted);
         }
         return count;
+    }
+
+    /**
+     * The statement index (ledger_account_batch) holds exactly the positions at which each
+     * account is debited or credited in the journal: nothing missing, nothing extra.
+     */
+    private void checkStatementIndex(Connection c, Run run) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                with indexed as (
+                    select account_id, batch_seq, unnest(batch_indexes) as batch_index from ledger_account_batch
+                ), journal as (
+                    select debit_account_id as account_id, batch_seq, batch_index from ledger_transfer
+                    union all
+                    select credit_account_id, batch_seq, batch_index from ledger_transfer
+                )
+                select account_id, batch_seq, batch_index, 'missing' from (select * from journal except all select * from indexed) m
+                union all
+                select account_id, batch_seq, batch_index, 'extra' from (select * from indexed except all select * from journal) x
+                order by 2, 3 limit 50""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                UUID account = rs.getObject(1, UUID.class);
+                run.problem(ProblemKind.STATEMENT_INDEX_MISMATCH, rs.getLong(2), null, account,
+                        "the statement index of account " + account + " has " + rs.getString(4)
+                                + " position " + rs.getInt(3) + " of batch " + rs.getLong(2));
+            }
+        }
     }
 
     private static String balances(long[] b) {

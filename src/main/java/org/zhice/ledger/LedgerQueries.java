@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -78,7 +79,7 @@ final class LedgerQueries {
 
     List<Transfer> bySource(String sourceType, String sourceId) {
         return jdbc.sql("select " + BatchApplier.TRANSFER_COLUMNS + """
-                         from ledger_transfer where source_type = :t and source_id = :s
+                         from ledger_transfer where source_id = :s and source_type = :t
                         order by batch_seq, batch_index limit :limit""")
                 .param("t", sourceType)
                 .param("s", sourceId)
@@ -87,18 +88,58 @@ final class LedgerQueries {
                 .list();
     }
 
+    /**
+     * The latest transfers that moved an account, newest first. The positions come from the
+     * statement index ledger_account_batch (newest batches first, until there are enough), the
+     * rows from the journal by position, filtered again by the account.
+     */
     List<Transfer> ofAccount(UUID accountId, int limit) {
         int capped = Math.min(Math.max(limit, 1), MAX_LIST);
+        List<Long> seqs = new ArrayList<>();
+        List<Integer> indexes = new ArrayList<>();
+        long before = Long.MAX_VALUE;
+        while (indexes.size() < capped) {
+            record Entry(long seq, Integer[] positions) {
+            }
+            List<Entry> entries = jdbc.sql("""
+                            select batch_seq, batch_indexes from ledger_account_batch
+                            where account_id = :a and batch_seq < :before order by batch_seq desc limit 64""")
+                    .param("a", accountId)
+                    .param("before", before)
+                    .query((rs, n) -> new Entry(rs.getLong(1), (Integer[]) rs.getArray(2).getArray()))
+                    .list();
+            for (Entry e : entries) {
+                for (int i = e.positions().length - 1; i >= 0 && indexes.size() < capped; i--) {
+                    seqs.add(e.seq());
+                    indexes.add(e.positions()[i]);
+                }
+                before = e.seq();
+            }
+            if (entries.size() < 64) {
+                break;
+            }
+        }
+        if (indexes.isEmpty()) {
+            return List.of();
+        }
         return jdbc.sql("select " + BatchApplier.TRANSFER_COLUMNS + """
-                         from (
-                            (select * from ledger_transfer where debit_account_id = :a order by batch_seq desc limit :limit)
-                            union all
-                            (select * from ledger_transfer where credit_account_id = :a order by batch_seq desc limit :limit)
-                        ) t order by batch_seq desc, batch_index desc limit :limit""")
+                         from ledger_transfer
+                        where (batch_seq, batch_index) in (select * from unnest(:seqs::bigint[], :indexes::int[]))
+                          and (debit_account_id = :a or credit_account_id = :a)
+                        order by batch_seq desc, batch_index desc""")
+                .param("seqs", arrayLiteral(seqs))
+                .param("indexes", arrayLiteral(indexes))
                 .param("a", accountId)
-                .param("limit", capped)
                 .query((rs, n) -> transfer(rs))
                 .list();
+    }
+
+    private static String arrayLiteral(List<? extends Number> values) {
+        StringBuilder out = new StringBuilder(values.size() * 8).append('{');
+        for (int i = 0; i < values.size(); i++) {
+            out.append(i == 0 ? "" : ",").append(values.get(i).longValue());
+        }
+        return out.append('}').toString();
     }
 
     record BatchLink(long seq, OffsetDateTime committedAt, byte[] hash) {

@@ -44,7 +44,9 @@ public record Verification(boolean ok, long batches, long transfers, long accoun
         /** An account is past its limit. */
         LIMIT_EXCEEDED,
         /** Σ debits ≠ Σ credits over all accounts (pending or posted). */
-        DEBITS_CREDITS_UNEQUAL
+        DEBITS_CREDITS_UNEQUAL,
+        /** The account statement index (ledger_account_batch) misses or adds a position of the journal. */
+        STATEMENT_INDEX_MISMATCH
     }
 
     /** One finding; {@code batchSeq}, {@code transferId}, {@code accountId} name where, when known. */

@@ -141,6 +141,10 @@ class LedgerTamperTest {
                 .isInstanceOf(DataAccessException.class).hasMessageContaining("amount_fen");
         assertThatThrownBy(() -> jdbc.update(insert, UUID.randomUUID(), head, PROGRAM, pool, UUID.randomUUID(), 5))
                 .isInstanceOf(DataAccessException.class).hasMessageContaining("does not exist");
+        // nor a post-dated one (value date after the booking day in Asia/Shanghai)
+        assertThatThrownBy(() -> jdbc.update(insert.replace("current_date", "current_date + 2"),
+                UUID.randomUUID(), head, PROGRAM, pool, enterprise, 5))
+                .isInstanceOf(DataAccessException.class).hasMessageContaining("after its booking day");
 
         // a pending transfer resolves exactly once, even if Java forgot to check
         UUID pending = UUID.randomUUID();
@@ -172,6 +176,65 @@ class LedgerTamperTest {
         assertThatThrownBy(() -> jdbc.update(insert.replace("current_date", "current_date - 10"),
                 UUID.randomUUID(), seq, PROGRAM, pool, enterprise, 5))
                 .isInstanceOf(DataAccessException.class).hasMessageContaining("closed period");
+        assertThat(ledger.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void accountStatementsComeFromTheStatementIndexAndVerificationChecksIt() {
+        // a program of its own, so that the other tests' transfers stay out of these statements
+        String program = "statement-test";
+        ledger.createAccounts(List.of(AccountRequest.of(program, AccountCode.FUNDING, "office"),
+                AccountRequest.of(program, AccountCode.BUDGET_POOL, "office"),
+                AccountRequest.of(program, AccountCode.ENTERPRISE_RESERVED, "91330100MA27XK1A2B")));
+        UUID funding = AccountRequest.idFor(program, "FUNDING", "office");
+        UUID pool = AccountRequest.idFor(program, "BUDGET_POOL", "office");
+        UUID enterprise = AccountRequest.idFor(program, "ENTERPRISE_RESERVED", "91330100MA27XK1A2B");
+        UUID funded = UUID.randomUUID();
+        ledger.post(List.of(TransferRequest.single(funded, funding, pool, 100_000, "APPROPRIATION",
+                "policy.program", program)));
+        // several batches, one of them with several transfers moving the same accounts
+        List<UUID> reservations = new java.util.ArrayList<>();
+        for (int b = 0; b < 3; b++) {
+            List<TransferRequest> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 1 + b; i++) {
+                UUID id = UUID.randomUUID();
+                reservations.add(id);
+                batch.add(TransferRequest.pending(id, pool, enterprise, 10 + i, "RESERVATION",
+                        "voucher.application", "S-" + b + "-" + i));
+            }
+            assertThat(ledger.post(batch)).allMatch(r -> r.code() == ResultCode.OK);
+        }
+        // newest first, both sides of the account, limited
+        List<UUID> expected = new java.util.ArrayList<>(reservations);
+        java.util.Collections.reverse(expected);
+        assertThat(ledger.transfersOf(enterprise, 100)).extracting(Transfer::id).containsExactlyElementsOf(expected);
+        expected.add(funded);
+        assertThat(ledger.transfersOf(pool, 100)).extracting(Transfer::id).containsExactlyElementsOf(expected);
+        assertThat(ledger.transfersOf(pool, 2)).extracting(Transfer::id).containsExactlyElementsOf(expected.subList(0, 2));
+        assertThat(ledger.transfersOfSource("voucher.application", "S-2-1")).extracting(Transfer::id)
+                .containsExactly(reservations.get(4));
+        assertThat(ledger.verify().problems()).isEmpty();
+
+        // the index is append-only; removed behind the application's back, verification names it
+        long batch = jdbc.queryForObject("select batch_seq from ledger_transfer where id = ?", Long.class,
+                reservations.get(0));
+        assertThatThrownBy(() -> jdbc.update("delete from ledger_account_batch where account_id = ?", enterprise))
+                .isInstanceOf(DataAccessException.class).hasMessageContaining("append-only");
+        new TransactionTemplate(transactionManager).executeWithoutResult(s -> {
+            jdbc.execute("alter table ledger_account_batch disable trigger ledger_account_batch_append_only");
+            jdbc.update("delete from ledger_account_batch where account_id = ? and batch_seq = ?", enterprise, batch);
+            jdbc.execute("alter table ledger_account_batch enable trigger ledger_account_batch_append_only");
+        });
+        Verification broken = ledger.verify();
+        assertThat(broken.ok()).isFalse();
+        assertThat(broken.problems()).extracting(Verification.Problem::kind)
+                .containsOnly(Verification.ProblemKind.STATEMENT_INDEX_MISMATCH);
+        assertThat(broken.problems()).allMatch(p -> p.batchSeq() == batch && enterprise.equals(p.accountId()));
+        assertThat(ledger.transfersOf(enterprise, 100)).extracting(Transfer::id).doesNotContain(reservations.get(0));
+        // put back
+        new TransactionTemplate(transactionManager).executeWithoutResult(s -> jdbc.update(
+                "insert into ledger_account_batch (account_id, batch_seq, batch_indexes) values (?, ?, '{0}')",
+                enterprise, batch));
         assertThat(ledger.verify().problems()).isEmpty();
     }
 
