@@ -13,11 +13,18 @@
     var days = data.days.slice();
     var available = data.available.map(wan);
     var forecast = days.map(function () { return null; });
-    if (data.forecast && data.forecast.runsOutOn && !data.forecast.exhausted) {
+    var f = data.forecast;
+    if (f && f.runsOutOn && !f.exhausted) {
       forecast[forecast.length - 1] = available[available.length - 1];
-      days.push(data.forecast.runsOutOn);
+      days.push(f.runsOutOn);
       available.push(null);
       forecast.push(0);
+    } else if (f && !f.exhausted && !f.windowClosed && f.committedPerWeekFen > 0 && f.windowEnd > days[days.length - 1]) {
+      // the pool outlasts the application window: the line ends at what is left when it closes
+      forecast[forecast.length - 1] = available[available.length - 1];
+      days.push(f.windowEnd);
+      available.push(null);
+      forecast.push(wan(f.leftAtWindowEndFen));
     }
     function pad(series) {
       var values = series.map(wan);

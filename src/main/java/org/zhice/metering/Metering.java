@@ -3,7 +3,9 @@ package org.zhice.metering;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -29,11 +31,13 @@ public class Metering {
     private final JdbcClient jdbc;
     private final UsageIngestion ingestion;
     private final AuditLog audit;
+    private final Clock clock;
 
-    Metering(JdbcClient jdbc, UsageIngestion ingestion, AuditLog audit) {
+    Metering(JdbcClient jdbc, UsageIngestion ingestion, AuditLog audit, Clock clock) {
         this.jdbc = jdbc;
         this.ingestion = ingestion;
         this.audit = audit;
+        this.clock = clock;
     }
 
     /**
@@ -132,6 +136,28 @@ public class Metering {
         }
         return ingestion.ingest(new UsageIngestion.Upload(providerUscc, actor(), "direct", null,
                 sha256(lines.toString()), "lines", null), batch);
+    }
+
+    /**
+     * Ingests as {@link #ingest} would have when the provider sent the events at {@code receivedAt}:
+     * the late window ({@code zhice.metering.late-days}) and "not yet ended" are judged from then.
+     * For loading a past year (the demo loader); a time after the clock's now is refused, so no
+     * caller can send usage from the future, and HTTP callers never reach it.
+     *
+     * @throws IllegalArgumentException when {@code receivedAt} is after now, or the lines are too many
+     */
+    public IngestResult ingestReceivedAt(String providerUscc, List<UsageLine> lines, Instant receivedAt) {
+        if (receivedAt == null || receivedAt.isAfter(clock.instant())) {
+            throw new IllegalArgumentException("usage can be received at a past time only, not at " + receivedAt);
+        }
+        UsageBatch batch;
+        try {
+            batch = UsageParsing.lines(lines, UsageIngestion.MAX_LINES);
+        } catch (BodyException e) {
+            throw new IllegalArgumentException("at most " + UsageIngestion.MAX_LINES + " lines per upload");
+        }
+        return ingestion.ingest(new UsageIngestion.Upload(providerUscc, actor(), "direct", null,
+                sha256(lines.toString()), "lines", null), batch, receivedAt.atOffset(ZoneOffset.ofHours(8)));
     }
 
     static Instant instant(long epochNanos) {

@@ -102,7 +102,7 @@ class UploadPages {
             return "upload";
         }
         String name = original.replace('\\', '/');
-        name = name.substring(name.lastIndexOf('/') + 1).strip();
+        name = name.substring(name.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "").strip();   // NUL: PostgreSQL refuses it
         return name.isEmpty() ? "upload" : name.length() > 255 ? name.substring(0, 255) : name;
     }
 

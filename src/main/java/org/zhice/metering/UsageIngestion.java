@@ -45,9 +45,11 @@ import org.zhice.rules.UsageReason;
  *
  * <p>The provider's uploads are serialised by a transaction-scoped advisory lock, because checks
  * 5 and 6 depend on what the provider had accepted before. Under it: the idempotency key is looked
- * up (the same key and body answer the stored result again); events already stored under their
- * {@code (provider, event_id)} are found in one query (a duplicate or an id reused with another
- * body is a line problem); checks run in Java over the whole batch, 5–6 per SKU in
+ * up (the same key and body answer the stored result again); checks run in Java over the whole
+ * batch, as if no event were a duplicate (the {@code COPY}'s unique key finds any, and then the
+ * upload is checked again under a savepoint with the events stored under its
+ * {@code (provider, event_id)} found in one query: a duplicate or an id reused with another body
+ * is a line problem), 5–6 per SKU in
  * {@code (start, event_id)} order against the events already accepted; then the events go in with
  * one binary {@code COPY}, and the line totals, the superseded events, the line problems and the
  * audit entry with a few set-based statements. The unique key {@code (provider_uscc, event_id)}
@@ -154,6 +156,16 @@ class UsageIngestion {
 
     @Transactional
     IngestResult ingest(Upload upload, UsageBatch batch) {
+        return ingest(upload, batch, OffsetDateTime.now(clock));
+    }
+
+    /**
+     * As {@link #ingest(Upload, UsageBatch)}, the upload taken as received at {@code receivedAt}
+     * (not after the clock's now): the late window and "not yet ended" are judged from then.
+     * Only {@link Metering#ingestReceivedAt} calls it, to load a past year (the demo).
+     */
+    @Transactional
+    IngestResult ingest(Upload upload, UsageBatch batch, OffsetDateTime receivedAt) {
         String provider = upload.providerUscc();
         jdbc.sql("select 1 from (select pg_advisory_xact_lock(:ns, hashtext(:p))) locked")
                 .param("ns", LOCK_NAMESPACE).param("p", provider).query(Integer.class).single();
@@ -170,7 +182,6 @@ class UsageIngestion {
                 return UploadResults.of(jdbc, (Long) earlier.get()[0], true);
             }
         }
-        OffsetDateTime receivedAt = OffsetDateTime.now(clock);
         long now = ShanghaiTime.nanos(receivedAt.toInstant());
         long uploadId = jdbc.sql("""
                 insert into metering_upload (provider_uscc, channel, idempotency_key, body_sha256, format, file_name,
@@ -183,8 +194,9 @@ class UsageIngestion {
                 .param("at", receivedAt).param("by", upload.actor())
                 .query(Long.class).single();
 
-        // Optimistic: most uploads hold no event stored before, so the checks run without looking
-        // for them and the COPY's unique key finds any; then the upload is checked again, with them.
+        // Optimistic: most uploads hold no event stored before and no id twice, so the checks run
+        // without looking for duplicates and the COPY's unique key finds any; then the upload is
+        // checked again, with the stored events it names and its own ids compared.
         TransactionStatus status = TransactionAspectSupport.currentTransactionStatus();
         Object savepoint = status.createSavepoint();
         Run run = new Run(upload, batch, uploadId, now, false);
@@ -343,16 +355,18 @@ class UsageIngestion {
 
         /** Spec §4.1 online: an id stored before, or earlier in this upload, stores nothing again. */
         void deduplicate() {
-            Map<String, Stored> stored = Map.of();
-            if (lookForStored) {
-                Set<String> ids = new HashSet<>();
-                for (int i = 0; i < n; i++) {
-                    if (outcome[i] == PENDING) {
-                        ids.add(batch.eventId(i));
-                    }
-                }
-                stored = stored(ids, false);
+            if (!lookForStored) {
+                // The optimistic pass: an id stored before, or twice in this upload, makes the
+                // COPY meet the unique key, and the upload is checked again by the code below.
+                return;
             }
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                if (outcome[i] == PENDING) {
+                    ids.add(batch.eventId(i));
+                }
+            }
+            Map<String, Stored> stored = stored(ids, false);
             Map<String, Integer> first = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 if (outcome[i] != PENDING) {
@@ -799,7 +813,7 @@ class UsageIngestion {
             }
             lap("copy");
             updateLines();
-            lap("lines");
+            lap("totals");
             insertRanges();
             lap("ranges");
             if (!superseded.isEmpty()) {
@@ -872,23 +886,39 @@ class UsageIngestion {
                                 !accepted)
                         .bool(inCapacity[i]);
             }
-            byte[] bytes = rows.finish();
-            Connection connection = DataSourceUtils.getConnection(dataSource);
             try {
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                        "COPY usage_event (" + COPY_COLUMNS + ") FROM STDIN (FORMAT binary)",
-                        new ByteArrayInputStream(bytes, 0, rows.size()));
+                copy("usage_event (" + COPY_COLUMNS + ")", rows);
             } catch (SQLException e) {
                 if ("23505".equals(e.getSQLState()) && !lookForStored) {
                     throw new StoredBefore(e);
                 }
                 throw new IllegalStateException("could not store the events of upload " + uploadId + ": "
                         + e.getMessage(), e);
+            }
+        }
+
+        /** One binary COPY of {@code rows} into {@code target} (a table and its columns), in this transaction. */
+        private void copy(String target, CopyRows rows) throws SQLException {
+            byte[] bytes = rows.finish();
+            Connection connection = DataSourceUtils.getConnection(dataSource);
+            try {
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                        "COPY " + target + " FROM STDIN (FORMAT binary)", new ByteArrayInputStream(bytes, 0, rows.size()));
             } catch (IOException e) {
-                throw new IllegalStateException("could not store the events of upload " + uploadId + ": "
+                throw new IllegalStateException("could not write to " + target + " in upload " + uploadId + ": "
                         + e.getMessage(), e);
             } finally {
                 DataSourceUtils.releaseConnection(connection, dataSource);
+            }
+        }
+
+        /** {@link #copy} for tables whose rows cannot meet a key: any SQL error is a bug. */
+        private void copyOrFail(String target, CopyRows rows) {
+            try {
+                copy(target, rows);
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not write to " + target + " in upload " + uploadId + ": "
+                        + e.getMessage(), e);
             }
         }
 
@@ -942,6 +972,32 @@ class UsageIngestion {
                 micros[k] = delta[pair] - supersededMicros[pair];
                 k++;
             }
+            boolean anyDown = false;
+            for (long m : micros) {
+                anyDown |= m < 0;
+            }
+            if (!anyDown) {
+                // One statement: a line seen for the first time goes in with its total; a known one
+                // moves by what this upload added (and is not touched when that is nothing). Only
+                // when no total goes down: the row proposed for insertion must pass the CHECK.
+                jdbc.sql("""
+                        insert into metering_line as l (contract_id, sku, provider_uscc, enterprise_uscc, unit, category,
+                            unit_price_fen, reference_price_fen, price_basis_fen, quantity_max_micros, accepted_micros)
+                        select c, s, :p, e, u, g, up, rp, b, q, m
+                        from unnest(:c::text[], :s::text[], :e::text[], :u::text[], :g::text[], :up::bigint[],
+                                    :rp::bigint[], :b::bigint[], :q::bigint[], :m::bigint[])
+                            as x(c, s, e, u, g, up, rp, b, q, m)
+                        order by c, s
+                        on conflict (contract_id, sku) do update
+                            set accepted_micros = l.accepted_micros + excluded.accepted_micros
+                            where excluded.accepted_micros <> 0
+                        """)
+                        .param("p", provider).param("c", contracts).param("s", skus).param("e", enterprises)
+                        .param("u", units).param("g", categories).param("up", unitPrices).param("rp", referencePrices)
+                        .param("b", bases).param("q", maxima).param("m", micros)
+                        .update();
+                return;
+            }
             jdbc.sql("""
                     insert into metering_line (contract_id, sku, provider_uscc, enterprise_uscc, unit, category,
                         unit_price_fen, reference_price_fen, price_basis_fen, quantity_max_micros, accepted_micros)
@@ -955,7 +1011,6 @@ class UsageIngestion {
                     .param("u", units).param("g", categories).param("up", unitPrices).param("rp", referencePrices)
                     .param("b", bases).param("q", maxima)
                     .update();
-            lap("line-insert");
             jdbc.sql("""
                     update metering_line l set accepted_micros = l.accepted_micros + u.m
                     from unnest(:c::text[], :s::text[], :m::bigint[]) as u(c, s, m)
@@ -996,32 +1051,15 @@ class UsageIngestion {
             if (runs.isEmpty()) {
                 return;
             }
-            int size = runs.size();
-            long[] first = new long[size];
-            long[] last = new long[size];
-            long[] minStart = new long[size];
-            long[] maxEnd = new long[size];
-            String[] contracts = new String[size];
-            String[] skus = new String[size];
-            for (int r = 0; r < size; r++) {
-                long[] x = runs.get(r);
-                first[r] = x[0];
-                last[r] = x[1];
-                minStart[r] = x[2];
-                maxEnd[r] = x[3];
-                contracts[r] = batch.contract((int) x[4]);
-                skus[r] = batch.sku((int) x[4]);
+            byte[] providerBytes = provider.getBytes(StandardCharsets.UTF_8);
+            CopyRows rows = new CopyRows(runs.size() * 110);
+            for (long[] x : runs) {
+                int i = (int) x[4];
+                rows.row(8).int8(x[0]).int8(x[1]).int8(uploadId).utf8(providerBytes).text(batch.contract(i))
+                        .text(batch.sku(i)).int8(x[2]).int8(x[3]);
             }
-            jdbc.sql("""
-                    insert into usage_range (first_usage_id, last_usage_id, upload_id, provider_uscc, contract_id, sku,
-                        min_start_ns, max_end_ns)
-                    select f, l, :upload, :p, c, s, a, b
-                    from unnest(:f::bigint[], :l::bigint[], :c::text[], :s::text[], :a::bigint[], :b::bigint[])
-                        as x(f, l, c, s, a, b)
-                    """)
-                    .param("upload", uploadId).param("p", provider).param("f", first).param("l", last)
-                    .param("c", contracts).param("s", skus).param("a", minStart).param("b", maxEnd)
-                    .update();
+            copyOrFail("usage_range (first_usage_id, last_usage_id, upload_id, provider_uscc, contract_id, sku, "
+                    + "min_start_ns, max_end_ns)", rows);
         }
 
         /** The events corrected or withdrawn stop counting; a dispute about one of them is moot. */
@@ -1056,34 +1094,18 @@ class UsageIngestion {
             if (all.isEmpty()) {
                 return;
             }
-            int size = all.size();
-            int[] lines = new int[size];
-            String[] ids = new String[size];
-            String[] codes = new String[size];
-            String[] fields = new String[size];
-            String[] keys = new String[size];
-            String[] args = new String[size];
-            Long[] usage = new Long[size];
-            for (int k = 0; k < size; k++) {
-                LineProblem p = all.get(k);
-                lines[k] = p.line();
-                ids[k] = p.eventId();
-                codes[k] = p.code();
-                fields[k] = p.field();
-                keys[k] = p.messageKey();
-                args[k] = UploadResults.joinArgs(p.args());
-                usage[k] = p.usageId();
+            CopyRows rows = new CopyRows(all.size() * 120);
+            for (LineProblem p : all) {
+                rows.row(8).int8(uploadId).int4(p.line()).text(p.eventId()).text(p.code()).text(p.field())
+                        .text(p.messageKey()).text(UploadResults.joinArgs(p.args()));
+                if (p.usageId() == null) {
+                    rows.nul();
+                } else {
+                    rows.int8(p.usageId());
+                }
             }
-            jdbc.sql("""
-                    insert into metering_upload_problem (upload_id, line_no, event_id, code, field, message_key, args,
-                        usage_id)
-                    select :upload, l, i, c, f, k, a, u
-                    from unnest(:l::int[], :i::text[], :c::text[], :f::text[], :k::text[], :a::text[], :u::bigint[])
-                        as x(l, i, c, f, k, a, u)
-                    """)
-                    .param("upload", uploadId).param("l", lines).param("i", ids).param("c", codes).param("f", fields)
-                    .param("k", keys).param("a", args).param("u", usage)
-                    .update();
+            copyOrFail("metering_upload_problem (upload_id, line_no, event_id, code, field, message_key, args, usage_id)",
+                    rows);
         }
 
         // ---------------------------------------------------------------- answer

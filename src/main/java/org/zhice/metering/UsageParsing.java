@@ -63,6 +63,9 @@ final class UsageParsing {
         if (body[first] == '[') {
             throw new BodyException("metering.body.array");
         }
+        if (notUtf8Start(body, from)) {
+            throw new BodyException("metering.body.encoding");
+        }
         int lines = 0;
         for (int i = from; i < length; i++) {
             if (body[i] == '\n') {
@@ -115,6 +118,23 @@ final class UsageParsing {
                 ? 3 : 0;
     }
 
+    /**
+     * A UTF-16 or UTF-32 body: a byte-order mark, or a zero byte among the first four (which
+     * Jackson would take as a sign of UTF-16/32 and decode, where spec §2 says UTF-8).
+     */
+    private static boolean notUtf8Start(byte[] body, int from) {
+        if (body.length - from >= 2 && ((body[from] & 0xFF) == 0xFF && (body[from + 1] & 0xFF) == 0xFE
+                || (body[from] & 0xFF) == 0xFE && (body[from + 1] & 0xFF) == 0xFF)) {
+            return true;
+        }
+        for (int i = from; i < Math.min(body.length, from + 4); i++) {
+            if (body[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isSpace(byte b) {
         return b == ' ' || b == '\t' || b == '\r';
     }
@@ -134,6 +154,8 @@ final class UsageParsing {
         String notString;
         String duplicate;
         int seen;
+        /** Provider, contract and SKU codes repeat on many lines: one String each per upload. */
+        final Codes codes = new Codes();
 
         void clear() {
             eventId = provider = contract = sku = units = quantity = start = end = adjusts = notString = null;
@@ -190,10 +212,10 @@ final class UsageParsing {
                 }
                 lastLine = line;
                 if (f.duplicate != null) {
-                    batch.problem(LineProblem.invalid(line, f.eventId, f.duplicate, "metering.problem.duplicateField",
-                            f.duplicate));
+                    batch.problem(LineProblem.invalid(line, shownId(f.eventId), f.duplicate,
+                            "metering.problem.duplicateField", f.duplicate));
                 } else if (f.notString != null) {
-                    batch.problem(LineProblem.invalid(line, f.eventId, f.notString, "metering.problem.string",
+                    batch.problem(LineProblem.invalid(line, shownId(f.eventId), f.notString, "metering.problem.string",
                             f.notString));
                 } else {
                     event(batch, line, f.eventId, f.provider, f.contract, f.sku, f.units, f.quantity,
@@ -223,15 +245,15 @@ final class UsageParsing {
                 }
                 case "provider_uscc" -> {
                     f.see(2, name);
-                    f.provider = string(f, name, parser, value);
+                    f.provider = code(f, name, parser, value);
                 }
                 case "contract_id" -> {
                     f.see(4, name);
-                    f.contract = string(f, name, parser, value);
+                    f.contract = code(f, name, parser, value);
                 }
                 case "sku" -> {
                     f.see(8, name);
-                    f.sku = string(f, name, parser, value);
+                    f.sku = code(f, name, parser, value);
                 }
                 case "start" -> {
                     f.see(16, name);
@@ -285,27 +307,102 @@ final class UsageParsing {
             }
             JsonToken token = fields(parser, f);
             if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                batch.problem(new LineProblem(lineNo, f.eventId, LineProblem.MALFORMED_LINE, "-",
+                batch.problem(new LineProblem(lineNo, shownId(f.eventId), LineProblem.MALFORMED_LINE, "-",
                         "metering.problem.trailing", List.of(), null));
                 return;
             }
         } catch (JacksonException e) {
+            if (!utf8(body, offset, length)) {
+                batch.problem(new LineProblem(lineNo, null, LineProblem.MALFORMED_LINE, "-",
+                        "metering.problem.encoding", List.of(), null));
+                return;
+            }
             int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
-            batch.problem(new LineProblem(lineNo, f.eventId, LineProblem.MALFORMED_LINE, "-",
+            batch.problem(new LineProblem(lineNo, shownId(f.eventId), LineProblem.MALFORMED_LINE, "-",
                     "metering.problem.json", List.of(Integer.toString(Math.max(column, 1))), null));
             return;
         }
         if (f.duplicate != null) {
-            batch.problem(LineProblem.invalid(lineNo, f.eventId, f.duplicate, "metering.problem.duplicateField",
+            batch.problem(LineProblem.invalid(lineNo, shownId(f.eventId), f.duplicate, "metering.problem.duplicateField",
                     f.duplicate));
             return;
         }
         if (f.notString != null) {
-            batch.problem(LineProblem.invalid(lineNo, f.eventId, f.notString, "metering.problem.string", f.notString));
+            batch.problem(LineProblem.invalid(lineNo, shownId(f.eventId), f.notString, "metering.problem.string",
+                    f.notString));
             return;
         }
         event(batch, lineNo, f.eventId, f.provider, f.contract, f.sku, f.units, f.quantity, f.quantityIsNumber,
                 f.start, f.end, f.adjusts);
+    }
+
+    /** A string value that repeats on many lines (provider, contract, SKU), read without a new String when known. */
+    private static String code(Fields f, String name, JsonParser parser, JsonToken value) {
+        if (value == JsonToken.VALUE_STRING) {
+            return f.codes.of(parser.getStringCharacters(), parser.getStringOffset(), parser.getStringLength());
+        }
+        return string(f, name, parser, value);
+    }
+
+    /**
+     * The Strings of the codes seen in one upload, found by their characters (open addressing);
+     * past {@link #MAX} different codes it stops remembering and makes new Strings.
+     */
+    static final class Codes {
+        private static final int MAX = 4096;
+        private String[] table = new String[256];
+        private int count;
+
+        String of(char[] chars, int offset, int length) {
+            int hash = 0;
+            for (int i = 0; i < length; i++) {
+                hash = 31 * hash + chars[offset + i];
+            }
+            int mask = table.length - 1;
+            int slot = (hash ^ (hash >>> 16)) & mask;
+            while (true) {
+                String known = table[slot];
+                if (known == null) {
+                    String value = new String(chars, offset, length);
+                    if (count < MAX) {
+                        table[slot] = value;
+                        if (++count * 2 > table.length) {
+                            grow();
+                        }
+                    }
+                    return value;
+                }
+                if (known.length() == length && same(known, chars, offset, length)) {
+                    return known;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+
+        private static boolean same(String known, char[] chars, int offset, int length) {
+            for (int i = 0; i < length; i++) {
+                if (known.charAt(i) != chars[offset + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void grow() {
+            String[] old = table;
+            table = new String[old.length * 2];
+            int mask = table.length - 1;
+            for (String value : old) {
+                if (value != null) {
+                    int hash = value.hashCode(); // the same polynomial as in of()
+                    int slot = (hash ^ (hash >>> 16)) & mask;
+                    while (table[slot] != null) {
+                        slot = (slot + 1) & mask;
+                    }
+                    table[slot] = value;
+                }
+            }
+        }
     }
 
     private static String string(Fields f, String name, JsonParser parser, JsonToken value) {
@@ -454,23 +551,32 @@ final class UsageParsing {
         String[] required = {eventId, provider, contract, sku, quantity, start, end};
         for (int k = 0; k < REQUIRED.length; k++) {
             if (required[k] == null) {
-                batch.problem(LineProblem.missing(line, eventId, REQUIRED[k]));
+                batch.problem(LineProblem.missing(line, shownId(eventId), REQUIRED[k]));
                 return;
             }
             if (required[k].isEmpty()) {
-                batch.problem(LineProblem.invalid(line, eventId, REQUIRED[k], "metering.problem.empty", REQUIRED[k]));
+                batch.problem(LineProblem.invalid(line, shownId(eventId), REQUIRED[k], "metering.problem.empty",
+                        REQUIRED[k]));
                 return;
             }
         }
         if (eventId.length() > MAX_EVENT_ID) {
-            batch.problem(LineProblem.invalid(line, eventId.substring(0, 40), "event_id", "metering.problem.tooLong",
+            batch.problem(LineProblem.invalid(line, shownId(eventId), "event_id", "metering.problem.tooLong",
                     "event_id", Integer.toString(MAX_EVENT_ID)));
             return;
         }
         if (contract.length() > MAX_CODE || sku.length() > MAX_CODE || provider.length() > MAX_CODE) {
             String field = contract.length() > MAX_CODE ? "contract_id" : sku.length() > MAX_CODE ? "sku" : "provider_uscc";
-            batch.problem(LineProblem.invalid(line, eventId, field, "metering.problem.tooLong", field,
+            batch.problem(LineProblem.invalid(line, shownId(eventId), field, "metering.problem.tooLong", field,
                     Integer.toString(MAX_CODE)));
+            return;
+        }
+        String unstorable = !storable(eventId) ? "event_id" : !storable(provider) ? "provider_uscc"
+                : !storable(contract) ? "contract_id" : !storable(sku) ? "sku"
+                : adjusts != null && !storable(adjusts) ? "adjusts" : null;
+        if (unstorable != null) {
+            batch.problem(LineProblem.invalid(line, shownId(eventId), unstorable, "metering.problem.control",
+                    unstorable));
             return;
         }
         int gpus = UsageChecks.NO_UNITS;
@@ -533,7 +639,67 @@ final class UsageParsing {
     }
 
     private static String clip(String value) {
-        return value.length() <= 60 ? value : value.substring(0, 57) + "...";
+        return printable(value.length() <= 60 ? value : value.substring(0, 57) + "...");
+    }
+
+    /**
+     * Whether PostgreSQL's {@code text} stores the value as it is: no NUL (which it refuses) and no
+     * unpaired surrogate (which the driver would turn into {@code ?}). One pass without allocation;
+     * the fields checked are at most 200 characters.
+     */
+    static boolean storable(String value) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c == 0) {
+                return false;
+            }
+            if (c >= '\uD800' && c <= '\uDFFF') {
+                if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
+    }
+
+    /** A value as a problem quotes it: NUL and unpaired surrogates as U+FFFD, so that the problem can be stored. */
+    private static String printable(String value) {
+        if (storable(value)) {
+            return value;
+        }
+        StringBuilder text = new StringBuilder(value.length());
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                text.append(c).append(value.charAt(++i));
+            } else {
+                text.append(c == 0 || Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return text.toString();
+    }
+
+    /** An event id as a problem names it: at most 40 characters when too long, and storable. */
+    private static String shownId(String eventId) {
+        if (eventId == null) {
+            return null;
+        }
+        String id = eventId.length() <= MAX_EVENT_ID ? eventId : eventId.substring(0, 40);
+        return printable(id);
+    }
+
+    /** Whether a line's bytes are UTF-8; asked only of a line Jackson could not read. */
+    private static boolean utf8(byte[] body, int offset, int length) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body, offset, length));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static final java.time.format.DateTimeFormatter WHOLE_SECONDS =

@@ -44,6 +44,14 @@ public final class ProgramParser {
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{0,6}");
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+    /**
+     * Longer numbers are refused before {@link BigDecimal} sees them: its parsing and
+     * {@code stripTrailingZeros} take time quadratic in the length (a 200,000-digit budget took
+     * seconds of CPU), and no amount, ratio or goal of a program needs 40 characters.
+     */
+    private static final int MAX_NUMBER_CHARS = 40;
+    /** A value quoted in an error is cut to this many characters. */
+    private static final int MAX_QUOTED_CHARS = 80;
 
     private static final List<String> REQUIRED = List.of("id", "name", "funder", "region_prefix", "period",
             "application_window", "budget_yuan", "per_enterprise_cap_yuan", "categories",
@@ -111,14 +119,14 @@ public final class ProgramParser {
 
         String id = string(top.required("id"), "id");
         if (id != null && !ID.matcher(id).matches()) {
-            error(top.node("id"), "id", "must match [a-z0-9-]{3,64}: \"" + id + "\"");
+            error(top.node("id"), "id", "must match [a-z0-9-]{3,64}: \"" + clip(id) + "\"");
             id = null;
         }
         String name = string(top.required("name"), "name");
         String funder = string(top.required("funder"), "funder");
         String regionPrefix = string(top.required("region_prefix"), "region_prefix");
         if (regionPrefix != null && !DIGITS.matcher(regionPrefix).matches()) {
-            error(top.node("region_prefix"), "region_prefix", "must be up to 6 digits of a GB/T 2260 code: \"" + regionPrefix + "\"");
+            error(top.node("region_prefix"), "region_prefix", "must be up to 6 digits of a GB/T 2260 code: \"" + clip(regionPrefix) + "\"");
             regionPrefix = null;
         }
         Program.DateRange period = range(top.required("period"), "period");
@@ -137,7 +145,7 @@ public final class ProgramParser {
             String code = string(modeNode, "redemption_mode");
             mode = code == null ? null : Program.RedemptionMode.fromCode(code);
             if (code != null && mode == null) {
-                error(modeNode, "redemption_mode", "must be claim_after_payment or provider_deducts: \"" + code + "\"");
+                error(modeNode, "redemption_mode", "must be claim_after_payment or provider_deducts: \"" + clip(code) + "\"");
             }
         }
         Map<String, BigDecimal> startup = Map.of();
@@ -187,17 +195,21 @@ public final class ProgramParser {
             return null;
         }
         if (!DECIMAL.matcher(text).matches()) {
-            error(node, key, "must be an amount in yuan with up to 2 decimals: \"" + text + "\"");
+            error(node, key, "must be an amount in yuan with up to 2 decimals: \"" + clip(text) + "\"");
+            return null;
+        }
+        if (text.length() > MAX_NUMBER_CHARS) {
+            error(node, key, "is too large: " + clip(text));
             return null;
         }
         BigDecimal amount = new BigDecimal(text);
         boolean ok = true;
         if (amount.signum() < 0) {
-            error(node, key, "must not be negative: " + text);
+            error(node, key, "must not be negative: " + clip(text));
             ok = false;
         }
         if (amount.stripTrailingZeros().scale() > 2) {
-            error(node, key, "has more than 2 decimals: " + text);
+            error(node, key, "has more than 2 decimals: " + clip(text));
             ok = false;
         }
         if (!ok) {
@@ -206,7 +218,7 @@ public final class ProgramParser {
         try {
             return amount.multiply(HUNDRED).longValueExact();
         } catch (ArithmeticException e) {
-            error(node, key, "is too large: " + text);
+            error(node, key, "is too large: " + clip(text));
             return null;
         }
     }
@@ -217,17 +229,22 @@ public final class ProgramParser {
             return null;
         }
         if (!DECIMAL.matcher(text).matches()) {
-            error(node, key, "must be a ratio with up to 4 decimals: \"" + text + "\"");
+            error(node, key, "must be a ratio with up to 4 decimals: \"" + clip(text) + "\"");
+            return null;
+        }
+        if (text.length() > MAX_NUMBER_CHARS) {
+            error(node, key, (text.indexOf('.') >= 0 ? "ratio has more than 4 decimals: " : "ratio must be in (0, 1]: ")
+                    + clip(text));
             return null;
         }
         BigDecimal ratio = new BigDecimal(text);
         boolean ok = true;
         if (ratio.signum() <= 0 || ratio.compareTo(BigDecimal.ONE) > 0) {
-            error(node, key, "ratio must be in (0, 1]: " + text);
+            error(node, key, "ratio must be in (0, 1]: " + clip(text));
             ok = false;
         }
         if (ratio.stripTrailingZeros().scale() > 4) {
-            error(node, key, "ratio has more than 4 decimals: " + text);
+            error(node, key, "ratio has more than 4 decimals: " + clip(text));
             ok = false;
         }
         return ok ? ratio : null;
@@ -239,17 +256,17 @@ public final class ProgramParser {
             return null;
         }
         if (!INTEGER.matcher(text).matches()) {
-            error(node, key, "must be a whole number: \"" + text + "\"");
+            error(node, key, "must be a whole number: \"" + clip(text) + "\"");
             return null;
         }
         if (text.startsWith("-")) {
-            error(node, key, "must not be negative: " + text);
+            error(node, key, "must not be negative: " + clip(text));
             return null;
         }
         try {
             return Integer.valueOf(text);
         } catch (NumberFormatException e) {
-            error(node, key, "is too large: " + text);
+            error(node, key, "is too large: " + clip(text));
             return null;
         }
     }
@@ -263,7 +280,7 @@ public final class ProgramParser {
             case "true", "True", "TRUE" -> Boolean.TRUE;
             case "false", "False", "FALSE" -> Boolean.FALSE;
             default -> {
-                error(node, key, "must be true or false: \"" + text + "\"");
+                error(node, key, "must be true or false: \"" + clip(text) + "\"");
                 yield null;
             }
         };
@@ -280,7 +297,7 @@ public final class ProgramParser {
             }
             return LocalDate.parse(text);
         } catch (DateTimeParseException e) {
-            error(node, key, "must be a date YYYY-MM-DD: \"" + text + "\"");
+            error(node, key, "must be a date YYYY-MM-DD: \"" + clip(text) + "\"");
             return null;
         }
     }
@@ -359,9 +376,11 @@ public final class ProgramParser {
             BigDecimal goal = null;
             if (goalText != null) {
                 if (!DECIMAL.matcher(goalText).matches()) {
-                    error(goalNode, key + ".goal", "must be a number: \"" + goalText + "\"");
+                    error(goalNode, key + ".goal", "must be a number: \"" + clip(goalText) + "\"");
+                } else if (goalText.length() > MAX_NUMBER_CHARS) {
+                    error(goalNode, key + ".goal", "is too large: " + clip(goalText));
                 } else if (goalText.startsWith("-")) {
-                    error(goalNode, key + ".goal", "must not be negative: " + goalText);
+                    error(goalNode, key + ".goal", "must not be negative: " + clip(goalText));
                 } else {
                     goal = new BigDecimal(goalText);
                 }
@@ -445,6 +464,11 @@ public final class ProgramParser {
 
     private void error(Node node, String key, String message) {
         errors.add(new ProgramError(file, line(node), key, message));
+    }
+
+    /** A value as quoted in an error: whole when short, else its start and an ellipsis. */
+    private static String clip(String value) {
+        return value.length() <= MAX_QUOTED_CHARS ? value : value.substring(0, MAX_QUOTED_CHARS - 1) + "…";
     }
 
     private static int line(Node node) {

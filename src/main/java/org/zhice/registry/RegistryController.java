@@ -138,7 +138,7 @@ class RegistryController {
         if (name == null || name.isBlank()) {
             return "upload";
         }
-        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip();
+        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).replaceAll("\\p{Cntrl}", "").strip();
         return name.length() > 120 ? name.substring(0, 120) : name;
     }
 

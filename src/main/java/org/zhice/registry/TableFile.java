@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -51,6 +53,8 @@ final class TableFile {
     }
 
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    /** What a workbook may unpack to: 50,000 rows of every column take about 25 MB of sheet XML. */
+    static final long MAX_UNPACKED_BYTES = 100L << 20;
 
     private final String fileName;
     private final ImportKind kind;
@@ -128,6 +132,10 @@ final class TableFile {
     }
 
     private Table readXlsx(byte[] bytes) {
+        String tooBig = unpackedTooBig(bytes);
+        if (tooBig != null) {
+            return tooBig.equals("rows.tooMany") ? fail(0, tooBig, maxRows) : fail(0, tooBig, MAX_UNPACKED_BYTES >> 20);
+        }
         Workbook opened;
         try {
             opened = new XSSFWorkbook(new ByteArrayInputStream(bytes));
@@ -170,6 +178,57 @@ final class TableFile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * POI builds the whole workbook in memory, about twenty times its unpacked XML, before we can
+     * count rows: a 7 MB .xlsx of a million rows took seconds of CPU and gigabytes. So the zip is
+     * first inflated as a stream, bounded, counting the rows of each worksheet. Returns the problem
+     * code when the workbook unpacks to more than {@link #MAX_UNPACKED_BYTES} or a worksheet has
+     * more rows than allowed; {@code null} otherwise (and when the zip is unreadable here, which
+     * POI then reports).
+     */
+    private String unpackedTooBig(byte[] bytes) {
+        long unpacked = 0;
+        byte[] buffer = new byte[64 * 1024];
+        // commons-compress, as POI: java.util.zip refuses the data descriptors that POI itself writes
+        try (ZipArchiveInputStream zip = new ZipArchiveInputStream(new ByteArrayInputStream(bytes), "UTF-8", true, true)) {
+            for (ZipArchiveEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                boolean sheet = entry.getName().startsWith("xl/worksheets/") && entry.getName().endsWith(".xml");
+                long rows = 0;
+                int state = 0;   // how much of "<row" or ":row" followed by a space or '>' has been seen
+                for (int n; (n = zip.read(buffer)) > 0; ) {
+                    unpacked += n;
+                    if (unpacked > MAX_UNPACKED_BYTES) {
+                        return "format.xlsx.unpacked";
+                    }
+                    if (!sheet) {
+                        continue;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        byte b = buffer[i];
+                        state = switch (state) {
+                            case 0 -> b == '<' || b == ':' ? 1 : 0;
+                            case 1 -> b == 'r' ? 2 : b == '<' || b == ':' ? 1 : 0;
+                            case 2 -> b == 'o' ? 3 : b == '<' || b == ':' ? 1 : 0;
+                            case 3 -> b == 'w' ? 4 : b == '<' || b == ':' ? 1 : 0;
+                            default -> {
+                                if (b == ' ' || b == '>' || b == '/' || b == '\t' || b == '\n' || b == '\r') {
+                                    rows++;
+                                }
+                                yield b == '<' || b == ':' ? 1 : 0;
+                            }
+                        };
+                    }
+                    if (rows > maxRows + 1L) {
+                        return "rows.tooMany";
+                    }
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+        return null;
     }
 
     private Table finish(List<String> columns, List<Row> rows) {

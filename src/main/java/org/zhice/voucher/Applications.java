@@ -203,13 +203,25 @@ class Applications {
                         VoucherAccounts.reserved(program.id(), enterprise), reservation.amountFen(), "RESERVE",
                         "voucher.application", id)
                 .withValueDate(valueDate)));
-        record(id, version.version(), reservation.status().code(), reasons, reservation.amountFen(), actor, decidedAt,
-                text, pending);
+        try {
+            record(id, version.version(), reservation.status().code(), reasons, reservation.amountFen(), actor,
+                    decidedAt, text, pending);
+        } catch (org.springframework.dao.DuplicateKeyException e) {
+            // another program's approver vouchered the contract at the same moment (each held only its
+            // own program's lock): the unique index keeps one voucher; this decision is rolled back whole
+            if (e.getMessage() == null || !e.getMessage().contains(ONE_VOUCHER_INDEX)) {
+                throw e;
+            }
+            throw VoucherException.conflict("voucher.error.contractVoucheredMeanwhile", application.contractId());
+        }
         String region = facts.enterprise() == null ? null : facts.enterprise().regionCode();
         movements.record(program.id(), valueDate, Movements.Kind.RESERVE, enterprise, region,
                 Movements.fill(reservation.amountFen(), requestByCategory(program, facts)), id);
         return find(id).orElseThrow();
     }
+
+    /** The unique index that holds a contract to one voucher on the platform (V7). */
+    static final String ONE_VOUCHER_INDEX = "voucher_application_one_voucher";
 
     private void record(String id, int version, String status, String reasons, long reservationFen, Actor actor,
                         OffsetDateTime at, String note, java.util.UUID pending) {

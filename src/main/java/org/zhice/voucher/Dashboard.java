@@ -46,9 +46,16 @@ public class Dashboard {
     /**
      * @param committedPerWeekFen the pace: money committed per week over the last weeks
      * @param runsOutOn           the day the pool runs out at that pace, or {@code null} when
-     *                            nothing is being committed (or nothing is left)
+     *                            nothing is being committed, nothing is left, or it would be after
+     *                            applications close
+     * @param windowEnd           the last day of the application window: nothing is committed after it
+     * @param windowClosed        applications have closed (the as-of day is after {@code windowEnd})
+     * @param leftAtWindowEndFen  what is left uncommitted when applications close, at the pace
+     *                            (or as it stands, once they have closed); {@code available} when
+     *                            nothing is being committed
      */
-    public record Forecast(int weeks, long committedPerWeekFen, LocalDate runsOutOn, boolean exhausted) {
+    public record Forecast(int weeks, long committedPerWeekFen, LocalDate runsOutOn, boolean exhausted,
+                           LocalDate windowEnd, boolean windowClosed, long leftAtWindowEndFen) {
     }
 
     private final JdbcClient jdbc;
@@ -175,28 +182,43 @@ public class Dashboard {
         byCategory.forEach((c, v) -> categories.add(new Category(c,
                 messages.getMessage("category." + c, null, c, locale), v[0], v[1])));
         long available = budget - totalReserved - totalGranted;
-        Forecast forecast = forecast(days, reserved, granted, available);
+        Forecast forecast = forecast(days, reserved, granted, available, program.applicationWindow().end(), today);
         long ledgerAvailable = appropriated > 0 ? accounts.availableFen(programId) : budget;
         return new Figures(programId, program.name(), end, budget, available, totalReserved, totalGranted, totalPaid,
                 clawedBack, offset, ledgerAvailable, days, availableSeries, list(reserved), list(granted), list(paid),
                 districts, categories, forecast);
     }
 
-    static Forecast forecast(List<LocalDate> days, long[] reserved, long[] granted, long available) {
+    /**
+     * When the pool runs out at the pace of the last {@value #PACE_WEEKS} weeks; bounded by the
+     * application window, since nothing is committed after it closes: a program whose window has
+     * closed, or whose pool would outlast it, is told what is left uncommitted instead.
+     */
+    static Forecast forecast(List<LocalDate> days, long[] reserved, long[] granted, long available,
+                             LocalDate windowEnd, LocalDate today) {
         int n = days.size();
         if (available <= 0) {
-            return new Forecast(PACE_WEEKS, 0, days.get(n - 1), true);
+            return new Forecast(PACE_WEEKS, 0, days.get(n - 1), true, windowEnd, today.isAfter(windowEnd), 0);
+        }
+        if (today.isAfter(windowEnd)) {
+            return new Forecast(PACE_WEEKS, 0, null, false, windowEnd, true, available);
         }
         int from = Math.max(0, n - 1 - PACE_WEEKS);
         long span = ChronoUnit.DAYS.between(days.get(from), days.get(n - 1));
         long committed = (reserved[n - 1] + granted[n - 1]) - (reserved[from] + granted[from]);
         if (span <= 0 || committed <= 0) {
-            return new Forecast(PACE_WEEKS, 0, null, false);
+            return new Forecast(PACE_WEEKS, 0, null, false, windowEnd, false, available);
         }
         long perWeek = committed * 7 / span;
         // days until the pool is gone at committed/span a day, rounded up
         long daysLeft = (Math.multiplyExact(available, span) + committed - 1) / committed;
-        return new Forecast(PACE_WEEKS, perWeek, days.get(n - 1).plusDays(daysLeft), false);
+        LocalDate runsOut = days.get(n - 1).plusDays(daysLeft);
+        if (!runsOut.isAfter(windowEnd)) {
+            return new Forecast(PACE_WEEKS, perWeek, runsOut, false, windowEnd, false, 0);
+        }
+        long toWindowEnd = Math.max(0, ChronoUnit.DAYS.between(days.get(n - 1), windowEnd));
+        long left = available - Math.multiplyExact(committed, toWindowEnd) / span;
+        return new Forecast(PACE_WEEKS, perWeek, null, false, windowEnd, false, Math.max(0, left));
     }
 
     private static List<Long> list(long[] values) {

@@ -88,6 +88,7 @@ public class RiskFlags {
         if (recent >= BURST_COUNT) {
             flags.add(new Flag("voucher.flag.burst", recent, BURST_DAYS));
         }
+        owedElsewhere(program.id(), application.enterpriseUscc(), flags);
         return new Assessment(flags, path);
     }
 
@@ -106,6 +107,29 @@ public class RiskFlags {
         if (redemption.rawFen() == 0) {
             flags.add(new Flag("voucher.flag.noUsage"));
         }
+        owedElsewhere(redemption.programId(), redemption.enterpriseUscc(), flags);
         return flags;
+    }
+
+    private void owedElsewhere(String programId, String enterpriseUscc, List<Flag> flags) {
+        long owed = receivableElsewhereFen(programId, enterpriseUscc);
+        if (owed > 0) {
+            flags.add(new Flag("voucher.flag.receivableElsewhere", new VoucherText.Amount(owed)));
+        }
+    }
+
+    /**
+     * What the enterprise still owes other programs: clawed back there and not yet offset against
+     * its subsidies there. Never offset here (each program is its own budget, see docs/vouchers.md),
+     * but the reviewer should know.
+     */
+    long receivableElsewhereFen(String programId, String enterpriseUscc) {
+        return jdbc.sql("""
+                        select coalesce((select sum(amount_fen) from voucher_clawback
+                                         where enterprise_uscc = :e and program_id <> :p), 0)
+                             - coalesce((select sum(l.offset_fen) from voucher_disbursement_line l
+                                         join voucher_redemption r on r.id = l.redemption_id
+                                         where r.enterprise_uscc = :e and r.program_id <> :p), 0)""")
+                .param("e", enterpriseUscc).param("p", programId).query(Long.class).single();
     }
 }

@@ -257,6 +257,9 @@ class VoucherApi {
         if (body == null || body.isBlank()) {
             throw VoucherException.invalid("body", "voucher.api.body.required");
         }
+        if (body.indexOf('\0') >= 0 || body.contains("\\u0000")) {   // NUL: PostgreSQL refuses it even as a query parameter
+            throw VoucherException.invalid("body", "voucher.api.body.invalid", "NUL (\\u0000)");
+        }
         try {
             T value = json.readValue(body, type);
             if (value == null) {

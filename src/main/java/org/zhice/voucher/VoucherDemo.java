@@ -35,18 +35,19 @@ import org.zhice.registry.RegistryDemo;
  * explicitly, never the wall clock's):
  *
  * <ul>
- * <li>a year of {@code hz-2025-compute}: the 2025 catalog, about 300 applications through the
+ * <li>a year of {@code hz-2025-compute}: the 2025 catalog, 150 applications through the
  *     year on contracts signed offline (approved, partial because of the enterprise cap, rejected
  *     by the rules — related party, signed outside the period, term too long, provider not listed,
- *     duplicate — or in review), their usage sent to metering, redemptions, 公示 with objections
- *     (upheld, dismissed, open), monthly disbursement batches and two clawbacks offset later;</li>
+ *     duplicate — or in review), their usage sent to metering, redemptions (in full, partial), 公示
+ *     with objections (upheld, dismissed), monthly disbursement batches and two clawbacks offset
+ *     later;</li>
  * <li>the last weeks of {@code hz-2026-compute} on contracts signed in the pool: vouchers,
  *     usage, redemptions in 公示 now, one held by an objection, one batch paid.</li>
  * </ul>
  *
- * <p>Usage goes through metering as providers send it. Metering refuses events that ended more
- * than {@code zhice.metering.late-days} (30) before it receives them, so the 2025 usage counts only
- * where metering accepts a past year (see docs/vouchers.md); the 2026 slice always does.
+ * <p>Usage goes through metering as providers send it: the 2025 usage each morning after it ends,
+ * received then ({@link Metering#ingestReceivedAt}, so metering's late window is judged as it was
+ * at the time; never a time after the clock's now), the 2026 slice now.
  */
 @Service
 public class VoucherDemo {
@@ -54,7 +55,7 @@ public class VoucherDemo {
     static final long SEED = 20250425L;
     static final String YEAR_PROGRAM = "hz-2025-compute";
     static final String LIVE_PROGRAM = "hz-2026-compute";
-    static final int APPLICATIONS = 200;
+    static final int APPLICATIONS = 150;
     private static final Logger log = LoggerFactory.getLogger(VoucherDemo.class);
     private static final byte[] DOCUMENT = ("%PDF-1.4\n% 算力服务合同(演示)\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
             .getBytes(StandardCharsets.UTF_8);
@@ -117,7 +118,7 @@ public class VoucherDemo {
 
     /** One voucher of the demo and its usage plan. */
     private record Planned(String applicationId, String contractId, String enterprise, String provider, Sku sku,
-                           LocalDate startOn, LocalDate endOn, long quantityMaxMicros) {
+                           LocalDate startOn, LocalDate endOn, long quantityMaxMicros, boolean capLimited) {
     }
 
     /** A step at a time: steps run in time order (then by kind, then as added). */
@@ -269,7 +270,7 @@ public class VoucherDemo {
                         if (d.voucher()) {
                             counter.vouchers++;
                             vouchers.add(new Planned(d.id(), contractId, e, s.provider(), s, startOn, endOn,
-                                    q * 1_000_000L));
+                                    q * 1_000_000L, "partial".equals(d.status())));
                         }
                     }));
                 }
@@ -294,12 +295,13 @@ public class VoucherDemo {
         int n = 0;
         for (Planned v : vouchers) {
             n++;
-            if (n % 10 == 3 || n % 10 == 6 || n % 10 == 9) {
+            if (!v.capLimited() && (n % 10 == 3 || n % 10 == 6 || n % 10 == 9)) {
                 continue; // some vouchers are not redeemed (yet): their reservations stay reserved
             }
             long max = v.quantityMaxMicros() / 1_000_000L;
-            long first = max * (25 + random.nextInt(15)) / 100;
-            long second = max * (20 + random.nextInt(15)) / 100;
+            // a voucher cut by the enterprise cap runs out on its usage: a partial (RESERVATION_LIMITED) subsidy
+            long first = v.capLimited() ? max * (92 + random.nextInt(4)) / 100 : max * (25 + random.nextInt(15)) / 100;
+            long second = Math.min(max - first, max * (20 + random.nextInt(15)) / 100);
             Instant start1 = at(v.startOn().plusDays(1), 8, 0);
             Event e1 = event(v, start1, first, counter);
             Instant end1 = e1.line().end();
@@ -315,18 +317,17 @@ public class VoucherDemo {
                         counter));
             }
         }
+        // usage arrives as providers send it: each provider's events in one upload the morning after they end
+        Map<String, Map<Instant, List<UsageLine>>> arrivals = new LinkedHashMap<>();
         for (Map.Entry<String, List<UsageLine>> provider : usage.entrySet()) {
-            List<UsageLine> lines = provider.getValue();
-            lines.sort(Comparator.comparing(UsageLine::start));
-            IngestResult result = metering.ingest(provider.getKey(), lines);
-            counter.usageAccepted += result.accepted();
-            counter.usageRefused += result.rejected() + result.problems();
-            for (IngestResult.LineResult line : result.results()) {
-                if (line.outcome() == IngestResult.Outcome.ACCEPTED) {
-                    counted.add(lines.get(line.line() - 1).contractId());
-                }
+            for (UsageLine line : provider.getValue()) {
+                Instant arrives = at(Clocks.dateOf(line.end()).plusDays(1), 6, 0);
+                arrivals.computeIfAbsent(provider.getKey(), k -> new java.util.TreeMap<>())
+                        .computeIfAbsent(arrives, k -> new ArrayList<>()).add(line);
             }
         }
+        arrivals.forEach((provider, uploads) -> uploads.forEach((arrives, lines) -> steps.add(new Step(arrives, 3,
+                () -> arrive(provider, lines, arrives, counter)))));
         redeemSteps.forEach(steps::add);
         // monthly disbursement batches, on the fifth of each month
         for (LocalDate day = LocalDate.of(2025, 2, 5); !day.isAfter(Clocks.today(clock).minusDays(1));
@@ -335,6 +336,22 @@ public class VoucherDemo {
             steps.add(new Step(batchAt, 9, () -> batch(YEAR_PROGRAM, batchAt, counter)));
         }
         steps.run();
+    }
+
+    /** A provider's upload received at {@code arrives} (not yet, when that is still to come). */
+    private void arrive(String provider, List<UsageLine> lines, Instant arrives, Counter counter) {
+        if (arrives.isAfter(clock.instant())) {
+            return;
+        }
+        lines.sort(Comparator.comparing(UsageLine::start).thenComparing(UsageLine::eventId));
+        IngestResult result = metering.ingestReceivedAt(provider, lines, arrives);
+        counter.usageAccepted += result.accepted();
+        counter.usageRefused += result.rejected() + result.problems();
+        for (IngestResult.LineResult line : result.results()) {
+            if (line.outcome() == IngestResult.Outcome.ACCEPTED) {
+                counted.add(lines.get(line.line() - 1).contractId());
+            }
+        }
     }
 
     private record Event(UsageLine line) {
@@ -412,7 +429,9 @@ public class VoucherDemo {
         counter.batches++;
         // two clawbacks on the first paid batches; the enterprises' next subsidies are offset
         if (counter.clawbacks < 2) {
-            Disbursements.Line line = disbursements.lines(batch.id()).get(0);
+            // on the enterprise with the most vouchers still open, so that a later subsidy is offset
+            Disbursements.Line line = disbursements.lines(batch.id()).stream()
+                    .max(Comparator.comparingInt(l -> openVouchers(program, l.redemptionId()))).orElseThrow();
             long amount = Math.max(1, line.grossFen() / 5);
             Instant later = at.plusSeconds(86_400L * 2);
             Instant now = clock.instant().minusSeconds(60);
@@ -420,6 +439,15 @@ public class VoucherDemo {
                     later.isAfter(now) ? now : later);
             counter.clawbacks++;
         }
+    }
+
+    /** Open vouchers (something left, not closed) of the enterprise of a redemption, in the program. */
+    private int openVouchers(String program, String redemptionId) {
+        return jdbc.sql("""
+                        select count(*) from voucher_application a
+                        where a.program_id = :p and a.left_fen > 0 and not a.closed
+                          and a.enterprise_uscc = (select enterprise_uscc from voucher_redemption where id = :r)""")
+                .param("p", program).param("r", redemptionId).query(Integer.class).single();
     }
 
     // ------------------------------------------------------------------ 2026: the last weeks, live

@@ -60,6 +60,21 @@ class VoucherException extends RuntimeException {
 
     /** @param field the form field, or {@code null} when the problem is not about one field */
     record Problem(String field, String code, Object... args) {
+        /** Values quoted back are cut short: a 5 MB id sent in is not sent back (nor logged) whole. */
+        static final int QUOTED_CHARS = 80;
+
+        Problem {
+            args = Arrays.stream(args).map(Problem::clipped).toArray();
+        }
+
+        private static Object clipped(Object arg) {
+            if (arg instanceof CharSequence text && text.length() > QUOTED_CHARS) {
+                int end = Character.isHighSurrogate(text.charAt(QUOTED_CHARS - 1)) ? QUOTED_CHARS - 1 : QUOTED_CHARS;
+                return text.subSequence(0, end) + "…";
+            }
+            return arg;
+        }
+
         @Override
         public String toString() {
             return (field == null ? "" : field + ": ") + code + Arrays.toString(args);

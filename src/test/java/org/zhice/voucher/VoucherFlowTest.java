@@ -72,6 +72,8 @@ class VoucherFlowTest {
     @Autowired Disbursements disbursements;
     @Autowired Clawbacks clawbacks;
     @Autowired org.zhice.identity.ApiTokens tokens;
+    @Autowired org.springframework.context.MessageSource messages;
+    @Autowired RiskFlags riskFlags;
 
     String e1;
     String e2;
@@ -227,6 +229,71 @@ class VoucherFlowTest {
     }
 
     @Test
+    void twoProgramsApprovingOneContractAtOnceGiveOneVoucherAndAClearConflict() throws Exception {
+        at(4, 2, 10);
+        // both programs funded already, so that neither decision below waits before its rules have run
+        for (String program : List.of(PROGRAM, OTHER_PROGRAM)) {
+            ApplicationRecord other = applications.apply(enterprise(e1), program, contract(e1, LocalDate.of(2025, 4, 1)));
+            applications.prepare(REVIEWER, other.id(), "reject", "测试");
+            applications.decide(APPROVER, other.id(), false, "测试");
+        }
+        String contract = contract(e2, LocalDate.of(2025, 4, 1));
+        ApplicationRecord a1 = applications.apply(enterprise(e2), PROGRAM, contract);
+        ApplicationRecord a2 = applications.apply(enterprise(e2), OTHER_PROGRAM, contract);
+        applications.prepare(REVIEWER, a1.id(), "approve", null);
+        applications.prepare(REVIEWER, a2.id(), "approve", null);
+
+        // the first decision is made and held uncommitted while the second one runs its rules
+        java.util.concurrent.CountDownLatch decided = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<ApplicationRecord> first = threads.submit(() -> tx.execute(s -> {
+                ApplicationRecord d = applications.decide(APPROVER, a1.id(), true, null);
+                decided.countDown();
+                try {
+                    release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return d;
+            }));
+            assertThat(decided.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.Future<ApplicationRecord> second = threads.submit(
+                    () -> applications.decide(APPROVER_2, a2.id(), true, null));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (jdbc.sql("select count(*) from pg_stat_activity where wait_event_type = 'Lock'")
+                    .query(Integer.class).single() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            release.countDown();
+            assertThat(first.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo("approved");
+            assertThatThrownBy(() -> second.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(VoucherException.class)
+                    .satisfies(e -> {
+                        VoucherException refused = (VoucherException) e.getCause();
+                        assertThat(refused.kind()).isEqualTo(VoucherException.Kind.CONFLICT);
+                        assertThat(refused.problems().get(0).code()).isEqualTo("voucher.error.contractVoucheredMeanwhile");
+                        assertThat(messages.getMessage(refused.problems().get(0).code(), refused.problems().get(0).args(),
+                                java.util.Locale.ENGLISH)).contains(contract).contains("another program");
+                    });
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+        // nothing of the refused decision was kept; decided again, the rules see the voucher
+        ApplicationRecord refused = applications.find(a2.id()).orElseThrow();
+        assertThat(refused.stage()).isEqualTo("prepared");
+        assertThat(refused.reservationFen()).isZero();
+        assertThat(jdbc.sql("select count(*) from voucher_application where contract_id = :c and status in ('approved', 'partial')")
+                .param("c", contract).query(Integer.class).single()).isEqualTo(1);
+        ApplicationRecord again = applications.decide(APPROVER_2, a2.id(), true, null);
+        assertThat(again.status()).isEqualTo("rejected");
+        assertThat(again.reasons()).containsExactly("DUPLICATE_APPLICATION");
+        assertThat(ledger.verify().ok()).isTrue();
+    }
+
+    @Test
     void relatedPartiesAreRejectedAtOnceWithThePathShown() throws Exception {
         at(4, 2, 10);
         String contract = uploads.store(enterprise(related), related, new UploadedContracts.Upload(provider, null,
@@ -339,10 +406,13 @@ class VoucherFlowTest {
         assertThat(redemptions.find(first.id()).orElseThrow().paidFen()).isEqualTo(24_000);
 
         // 100 元 clawed back: a receivable of the enterprise
+        long owedElsewhere = riskFlags.receivableElsewhereFen(OTHER_PROGRAM, e1);
         assertThatThrownBy(() -> clawbacks.record(OFFICE, first.id(), 24_001, "超额"))
                 .isInstanceOf(VoucherException.class);
         clawbacks.record(OFFICE, first.id(), 10_000, "用量核减");
         assertThat(clawbacks.receivableFen(PROGRAM, e1)).isEqualTo(10_000);
+        // offset only in its own program; elsewhere the reviewer is told of the debt, nothing more
+        assertThat(riskFlags.receivableElsewhereFen(OTHER_PROGRAM, e1)).isEqualTo(owedElsewhere + 10_000);
 
         usage(contract, LocalDate.of(2025, 7, 10), 5);
         RedemptionRecord second = redeem(e1, v.id(), LocalDate.of(2025, 7, 10), LocalDate.of(2025, 7, 10), true, "CB-2");
@@ -355,6 +425,7 @@ class VoucherFlowTest {
         assertThat(line.offsetFen()).isEqualTo(10_000);
         assertThat(line.netFen()).isEqualTo(2_000);
         assertThat(clawbacks.receivableFen(PROGRAM, e1)).isZero();
+        assertThat(riskFlags.receivableElsewhereFen(OTHER_PROGRAM, e1)).isEqualTo(owedElsewhere);
         assertThat(disbursements.bankFile(batch.id()).orElseThrow()).contains(",20.00,ZHICE-" + second.id());
         // the final redemption released what was left of the voucher
         ApplicationRecord closed = applications.find(v.id()).orElseThrow();
