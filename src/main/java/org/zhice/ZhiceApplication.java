@@ -49,13 +49,15 @@ public class ZhiceApplication {
                        zhice replay <input-folder> --out <folder>
                                                       recompute a program year from raw records (spec §2 → §6)
                        zhice verify-ledger            recompute the ledger's hash chain and balances
+                       zhice backup <file>            consistent backup of the database (+ <file>.key)
+                       zhice restore <file>           restore a backup into a fresh instance, verify the ledger
                 """);
     }
 
     /** Commands that need the database: they start Spring without the web server. */
     static final class DatabaseCommands {
         static java.util.Set<String> names() {
-            return java.util.Set.of("verify-ledger");
+            return java.util.Set.of("verify-ledger", "backup", "restore");
         }
 
         static int run(String command, String[] rest) {
