@@ -43,7 +43,7 @@ class Disputes {
         }
         EventState event = lock(usageId);
         if (event == null || !enterpriseUscc.equals(event.enterpriseUscc())) {
-            throw new MeteringException("metering.dispute.notFound", usageId);
+            throw new MeteringException("metering.dispute.notFound", Long.toString(usageId));
         }
         if (event.countedBy() != null) {
             throw new MeteringException("metering.dispute.counted", usageId, event.countedBy());

@@ -96,7 +96,7 @@ class UsageApi {
     ResponseEntity<Answer> upload(@PathVariable long id, Locale locale) {
         CurrentUser user = CurrentUser.require();
         if (views.upload(user.orgUscc(), id).isEmpty()) {
-            throw new Refused(HttpStatus.NOT_FOUND, "metering.upload.notFound", id);
+            throw new Refused(HttpStatus.NOT_FOUND, "metering.upload.notFound", Long.toString(id));
         }
         return ResponseEntity.ok(answer(UploadResults.of(jdbc, id, true), locale));
     }

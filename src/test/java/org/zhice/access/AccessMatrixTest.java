@@ -43,7 +43,8 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
  * endpoint without a row in the table fails this test, so the table cannot fall behind the code.
  * Allowed means the security layer let the request through (any answer but 401, 403 or a redirect
  * to the sign-in page); denied means it did not. Which records an allowed user may see of
- * another organisation is checked by the modules' own tests and {@code OtherOrganisationTest}.
+ * another organisation is checked by {@link OtherOrganisationTest}: every endpoint again, as an
+ * enterprise and a provider of another organisation, with real ids of a seeded victim.
  */
 @SpringBootTest
 @AutoConfigureMockMvc

@@ -160,6 +160,25 @@ class LedgerTamperTest {
                 values (?, ?, 99998, 'POST', ?, ?, ?, 100, ?, 'HAND', 'test', 'x', current_date, now(), false,
                     decode(repeat('00', 32), 'hex'))""", UUID.randomUUID(), head, PROGRAM, pool, enterprise, pending))
                 .isInstanceOf(DataAccessException.class).hasMessageContaining("ledger_transfer_resolved_once");
+        // a post or void must name an existing PENDING transfer of its program (checked per statement,
+        // V10_1): tried in a batch of its own, so that nothing else is refused first
+        UUID single = jdbc.queryForObject("select id from ledger_transfer where kind = 'SINGLE' limit 1", UUID.class);
+        for (UUID target : List.of(UUID.randomUUID(), single)) {
+            assertThatThrownBy(() -> new TransactionTemplate(transactionManager).executeWithoutResult(s -> {
+                long last = jdbc.queryForObject("select seq from ledger_chain_head", Long.class);
+                jdbc.update("""
+                        insert into ledger_batch (seq, prev_seq, committed_at, transfer_count, prev_hash, hash)
+                        values (?, ?, now(), 1, decode(repeat('00', 32), 'hex'), decode(repeat('11', 32), 'hex'))""",
+                        last + 1, last);
+                jdbc.update("""
+                        insert into ledger_transfer (id, batch_seq, batch_index, kind, program_id, debit_account_id,
+                            credit_account_id, amount_fen, pending_id, code, source_type, source_id, value_date,
+                            booked_at, linked, entry_hash)
+                        values (?, ?, 0, 'VOID', ?, ?, ?, 100, ?, 'HAND', 'test', 'x', current_date, now(), false,
+                            decode(repeat('00', 32), 'hex'))""", UUID.randomUUID(), last + 1, PROGRAM, pool, enterprise,
+                        target);
+            })).isInstanceOf(DataAccessException.class).hasMessageContaining("pending transfer " + target);
+        }
 
         // a closed period refuses back-dated entries, in Java and in the database
         LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
