@@ -64,7 +64,8 @@ class DatabaseConfiguration {
             @Value("${zhice.db.url:}") String url,
             @Value("${zhice.data-dir:./data}") String dataDir,
             @Value("${zhice.db.embedded.port:0}") int port,
-            @Value("${zhice.db.embedded.clean:false}") boolean clean) throws IOException {
+            @Value("${zhice.db.embedded.clean:false}") boolean clean,
+            @Value("${zhice.db.embedded.shared-buffers:512MB}") String sharedBuffers) throws IOException {
         if (StringUtils.hasText(url)) {
             return EmbeddedDatabase.NONE;
         }
@@ -82,7 +83,14 @@ class DatabaseConfiguration {
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("timezone", "Asia/Shanghai")
                 .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("fsync", "on");
+                .setServerConfig("fsync", "on")
+                // PostgreSQL's default of 128MB is small for a journal or a day of usage events
+                // of a few hundred MB: the writing backends end up evicting dirty pages themselves
+                .setServerConfig("shared_buffers", sharedBuffers)
+                // fewer checkpoints under bulk writes (each one makes the next write of every page
+                // a full-page image in the WAL); crash recovery replays at most this much WAL
+                .setServerConfig("max_wal_size", "4GB")
+                .setServerConfig("checkpoint_timeout", "15min");
         if (port > 0) {
             builder.setPort(port);
         }
