@@ -169,7 +169,13 @@ class VoucherPages {
                 response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
                 return uploadForm(model, params, VoucherException.invalid("lines", "voucher.upload.csv.tooLarge", 64));
             }
-            lines = new String(linesFile.getBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("\uFEFF", "");
+            byte[] raw = linesFile.getBytes();
+            int badLine = firstLineNotUtf8(raw);
+            if (badLine > 0) {
+                response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+                return uploadForm(model, params, VoucherException.invalid("lines", "voucher.upload.csv.encoding", Integer.toString(badLine)));
+            }
+            lines = new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace("\uFEFF", "");
         }
         byte[] bytes = document == null || document.isEmpty() ? null : document.getBytes();
         try {
@@ -183,6 +189,26 @@ class VoucherPages {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             return uploadForm(model, params, e);
         }
+    }
+
+    /** The line (from 1) of the first byte that is not UTF-8, or 0 when the whole file is UTF-8. */
+    static int firstLineNotUtf8(byte[] bytes) {
+        java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            return 0;
+        }
+        int line = 1;
+        for (int i = 0; i < in.position(); i++) {
+            if (bytes[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
     }
 
     private String uploadForm(Model model, Map<String, String> values, VoucherException e) {

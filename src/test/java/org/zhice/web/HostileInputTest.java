@@ -277,6 +277,25 @@ class HostileInputTest {
     }
 
     @Test
+    void contractLinesFileInAnotherEncodingIsRefusedWithItsLine() throws Exception {
+        users.create("hostile-enterprise3-" + suffix, "pw-enterprise-" + suffix, "企业", Role.ENTERPRISE, imgOrg);
+        RequestPostProcessor enterprise = user(users.loadUserByUsername("hostile-enterprise3-" + suffix));
+        byte[] gbk = "sku,unit_price_yuan,quantity_max\nGPU-算力,12.5,100\n".getBytes(java.nio.charset.Charset.forName("GBK"));
+        Map<String, Long> before = counts("voucher_contract", "voucher_contract_line");
+        for (String lang : List.of("zh-CN", "en")) {
+            MvcResult result = mvc.perform(multipart("/vouchers/contracts").file(new MockMultipartFile("linesFile", "lines.csv",
+                            "text/csv", gbk)).param("providerUscc", provider).param("lang", lang)
+                            .with(request -> SecurityMockMvcRequestPostProcessors.csrf().postProcessRequest(
+                                    enterprise.postProcessRequest(request))))
+                    .andReturn();
+            assertThat(result.getResponse().getStatus()).isEqualTo(422);
+            String html = result.getResponse().getContentAsString(StandardCharsets.UTF_8);
+            assertThat(html).contains("UTF-8").contains(lang.equals("en") ? "Line 2 of the lines file" : "明细文件第 2 行");
+        }
+        assertThat(counts("voucher_contract", "voucher_contract_line")).isEqualTo(before);
+    }
+
+    @Test
     void hostileVoucherApiBodiesAreClientErrorsAndChangeNothing() throws Exception {
         long enterprise = users.create("hostile-enterprise-" + suffix, "pw-enterprise-" + suffix, "企业", Role.ENTERPRISE,
                 scriptOrg);
