@@ -78,6 +78,12 @@ class VoucherApi {
 
     @Schema(description = "An approver's decision (审批); a note is required to reject")
     record DecideBody(Boolean approve, String note) {
+        boolean approved() {
+            if (approve == null) {
+                throw VoucherException.invalid("approve", "voucher.error.approve.required");
+            }
+            return approve;
+        }
     }
 
     @Schema(description = "兑付: claim the subsidy on the metered usage of [periodFrom, periodTo]")
@@ -113,12 +119,10 @@ class VoucherApi {
                     content = @Content(schema = @Schema(implementation = ApplyBody.class))))
     ResponseEntity<String> apply(@Parameter(required = true) @RequestHeader(name = KEY, required = false) String key,
                                  @RequestBody(required = false) String body, HttpServletRequest request) {
-        Actor actor = Actor.current();
-        return answer(idempotent.run(actor.username(), key, "POST", request.getRequestURI(), body, () -> {
-            ApplyBody input = read(body, ApplyBody.class);
+        return once(key, body, request, ApplyBody.class, (actor, input) -> {
             ApplicationRecord a = applications.apply(actor, input.programId(), input.contractId());
             return ResponseEntity.created(URI.create("/api/vouchers/applications/" + a.id())).body(view(a));
-        }));
+        });
     }
 
     @GetMapping("/applications")
@@ -149,11 +153,8 @@ class VoucherApi {
     ResponseEntity<String> prepareApplication(@RequestHeader(name = KEY, required = false) String key,
                                               @PathVariable String id, @RequestBody(required = false) String body,
                                               HttpServletRequest request) {
-        Actor actor = Actor.current();
-        return answer(idempotent.run(actor.username(), key, "POST", request.getRequestURI(), body, () -> {
-            PrepareBody input = read(body, PrepareBody.class);
-            return ResponseEntity.ok(view(applications.prepare(actor, id, input.recommendation(), input.note())));
-        }));
+        return once(key, body, request, PrepareBody.class, (actor, input) ->
+                ResponseEntity.ok(view(applications.prepare(actor, id, input.recommendation(), input.note()))));
     }
 
     @PostMapping(path = "/applications/{id}/decision", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -164,14 +165,8 @@ class VoucherApi {
     ResponseEntity<String> decideApplication(@RequestHeader(name = KEY, required = false) String key,
                                              @PathVariable String id, @RequestBody(required = false) String body,
                                              HttpServletRequest request) {
-        Actor actor = Actor.current();
-        return answer(idempotent.run(actor.username(), key, "POST", request.getRequestURI(), body, () -> {
-            DecideBody input = read(body, DecideBody.class);
-            if (input.approve() == null) {
-                throw VoucherException.invalid("approve", "voucher.error.approve.required");
-            }
-            return ResponseEntity.ok(view(applications.decide(actor, id, input.approve(), input.note())));
-        }));
+        return once(key, body, request, DecideBody.class, (actor, input) ->
+                ResponseEntity.ok(view(applications.decide(actor, id, input.approved(), input.note()))));
     }
 
     // ------------------------------------------------------------------ redemptions
@@ -183,13 +178,11 @@ class VoucherApi {
                     content = @Content(schema = @Schema(implementation = RedeemBody.class))))
     ResponseEntity<String> redeem(@RequestHeader(name = KEY, required = false) String key,
                                   @RequestBody(required = false) String body, HttpServletRequest request) {
-        Actor actor = Actor.current();
-        return answer(idempotent.run(actor.username(), key, "POST", request.getRequestURI(), body, () -> {
-            RedeemBody input = read(body, RedeemBody.class);
+        return once(key, body, request, RedeemBody.class, (actor, input) -> {
             RedemptionRecord r = redemptions.file(actor, new Redemptions.Claim(input.applicationId(),
                     input.periodFrom(), input.periodTo(), Boolean.TRUE.equals(input.last()), input.invoices()));
             return ResponseEntity.created(URI.create("/api/vouchers/redemptions/" + r.id())).body(view(r));
-        }));
+        });
     }
 
     @GetMapping("/redemptions")
@@ -215,11 +208,8 @@ class VoucherApi {
     ResponseEntity<String> prepareRedemption(@RequestHeader(name = KEY, required = false) String key,
                                              @PathVariable String id, @RequestBody(required = false) String body,
                                              HttpServletRequest request) {
-        Actor actor = Actor.current();
-        return answer(idempotent.run(actor.username(), key, "POST", request.getRequestURI(), body, () -> {
-            PrepareBody input = read(body, PrepareBody.class);
-            return ResponseEntity.ok(view(redemptions.prepare(actor, id, input.recommendation(), input.note())));
-        }));
+        return once(key, body, request, PrepareBody.class, (actor, input) ->
+                ResponseEntity.ok(view(redemptions.prepare(actor, id, input.recommendation(), input.note()))));
     }
 
     @PostMapping(path = "/redemptions/{id}/decision", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -230,14 +220,8 @@ class VoucherApi {
     ResponseEntity<String> decideRedemption(@RequestHeader(name = KEY, required = false) String key,
                                             @PathVariable String id, @RequestBody(required = false) String body,
                                             HttpServletRequest request) {
-        Actor actor = Actor.current();
-        return answer(idempotent.run(actor.username(), key, "POST", request.getRequestURI(), body, () -> {
-            DecideBody input = read(body, DecideBody.class);
-            if (input.approve() == null) {
-                throw VoucherException.invalid("approve", "voucher.error.approve.required");
-            }
-            return ResponseEntity.ok(view(redemptions.decide(actor, id, input.approve(), input.note())));
-        }));
+        return once(key, body, request, DecideBody.class, (actor, input) ->
+                ResponseEntity.ok(view(redemptions.decide(actor, id, input.approved(), input.note()))));
     }
 
     // ------------------------------------------------------------------ budget
@@ -252,6 +236,14 @@ class VoucherApi {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** A POST that takes effect at most once per Idempotency-Key: the body is read and acted on inside. */
+    private <T> ResponseEntity<String> once(String key, String body, HttpServletRequest request, Class<T> type,
+                                            java.util.function.BiFunction<Actor, T, ResponseEntity<?>> action) {
+        Actor actor = Actor.current();
+        return answer(idempotent.run(actor.username(), key, "POST", request.getRequestURI(), body,
+                () -> action.apply(actor, read(body, type))));
+    }
 
     private <T> T read(String body, Class<T> type) {
         if (body == null || body.isBlank()) {
