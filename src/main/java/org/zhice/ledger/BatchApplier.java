@@ -128,18 +128,63 @@ final class BatchApplier {
             return null;
         }
         Sealed sealed = batch.seal();
+        boolean dependsOnPredecessor = carry.inflight.stream().anyMatch(g -> resolvesAny(sealed.transfers, g.transfers()));
         carry.advance(batch, sealed);
-        return new Decided(submissions, outcomes, sealed, carry.periodCloses);
+        return new Decided(submissions, outcomes, sealed, carry.periodCloses, dependsOnPredecessor);
     }
 
     /**
-     * The writer's fast path, step 2, in the committer's transaction: audit entries, the chain
-     * head lock, a check that nothing moved since the batch was decided (no other batch, no
-     * period closed), then the writes. False when something moved: roll back and take the
-     * safe path.
+     * Two committers write at once: while one batch takes its turn at the chain head and commits,
+     * the next one already copies its rows. Everything that writes to the ledger takes this
+     * transaction-scoped advisory lock before the chain head: the committers in shared mode (they
+     * order themselves at the head, each after its predecessor has committed), everyone else (a
+     * caller's transaction, the safe path, a period close) in exclusive mode, so that no
+     * transaction waits for a committer's rows while holding the head.
      */
-    boolean commitAhead(Connection connection, Decided decided) throws SQLException {
-        recordAudit(decided.submissions());
+    static final long WRITERS_LOCK = 0x6c6564676572L; // "ledger"
+
+    static void lockWriters(Connection c, boolean exclusive) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(exclusive ? "select pg_advisory_xact_lock(?)"
+                : "select pg_advisory_xact_lock_shared(?)")) {
+            ps.setLong(1, WRITERS_LOCK);
+            ps.executeQuery().close();
+        }
+    }
+
+    /**
+     * The writer's fast path, step 2, in a committer's transaction: audit entries and the writers'
+     * lock (shared), taken only after the predecessor (the batch before, which may still be
+     * committing) has taken them, so that locks are always taken in batch order; then the batch's
+     * rows; then, once the predecessor has committed, the chain head lock, a check that nothing
+     * moved since the batch was decided (no other batch, no period closed), and the balances and
+     * the head. False when the predecessor did not commit or something moved: roll back and take
+     * the safe path. A batch that resolves a pending transfer of its predecessor waits for the
+     * predecessor before it writes anything (the insert check must see that row). A committer
+     * waits for locks at most {@link #COMMITTER_LOCK_TIMEOUT}: it never waits forever for a batch
+     * that waits for it.
+     */
+    boolean commitAhead(Connection connection, Decided decided, Predecessor predecessor, Runnable locked)
+            throws SQLException {
+        try {
+            predecessor.awaitLocked();
+            try (var st = connection.createStatement()) {
+                st.execute("set local lock_timeout = '" + COMMITTER_LOCK_TIMEOUT + "'");
+            }
+            recordAudit(decided.submissions());
+            lockWriters(connection, false);
+        } finally {
+            locked.run();
+        }
+        if (decided.dependsOnPredecessor() && !predecessor.committed()) {
+            return false;
+        }
+        long t0 = System.nanoTime();
+        decided.sealed().writeRows(connection);
+        long t1 = System.nanoTime();
+        if (!predecessor.committed()) {
+            return false;
+        }
+        long t2 = System.nanoTime();
         try (PreparedStatement ps = connection.prepareStatement("""
                 select seq, (select count(*) from ledger_period_close) from ledger_chain_head
                 where only_row for update""");
@@ -148,12 +193,59 @@ final class BatchApplier {
                 return false;
             }
         }
-        decided.sealed().write(connection);
+        decided.sealed().writeTail(connection);
+        if (PROFILE) {
+            System.err.printf("    rows %.1f ms, waited %.1f ms for the predecessor, head and balances %.1f ms%n",
+                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, (System.nanoTime() - t2) / 1e6);
+        }
         return true;
     }
 
+    static final String COMMITTER_LOCK_TIMEOUT = "10s";
+
+    /** The batch committed before this one, which may still be committing. */
+    interface Predecessor {
+        Predecessor NONE = new Predecessor() {
+            @Override
+            public void awaitLocked() {
+            }
+
+            @Override
+            public boolean committed() {
+                return true;
+            }
+        };
+
+        /** Blocks until the predecessor holds its locks (or has finished). */
+        void awaitLocked();
+
+        /** Whether it committed as decided (blocks until it is known). */
+        boolean committed();
+    }
+
+    /** True when one of {@code transfers} posts or voids a pending transfer among {@code earlier}. */
+    private static boolean resolvesAny(List<Transfer> transfers, List<Transfer> earlier) {
+        java.util.Set<UUID> earlierIds = null;
+        for (Transfer t : transfers) {
+            if (t.pendingId() == null) {
+                continue;
+            }
+            if (earlierIds == null) {
+                earlierIds = new java.util.HashSet<>();
+                for (Transfer e : earlier) {
+                    earlierIds.add(e.id());
+                }
+            }
+            if (earlierIds.contains(t.pendingId())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A batch decided ahead of its commit, with everything it will write. */
-    record Decided(List<Submission> submissions, List<Outcome> outcomes, Sealed sealed, long periodCloses) {
+    record Decided(List<Submission> submissions, List<Outcome> outcomes, Sealed sealed, long periodCloses,
+                   boolean dependsOnPredecessor) {
     }
 
     /**
@@ -171,9 +263,8 @@ final class BatchApplier {
         long periodCloses;
         final Map<UUID, Balance> accounts = new HashMap<>();
         final Map<String, LocalDate> closedThrough = new HashMap<>();
-        List<Transfer> inflight = List.of();
-        Map<UUID, TransferKind> inflightResolutions = Map.of();
-        List<StoredRequest> inflightRequests = List.of();
+        // the batches decided last, which may still be committing (never more than the writer has in flight)
+        final java.util.ArrayDeque<Generation> inflight = new java.util.ArrayDeque<>();
         // after a fast-path surprise (most often a retried id), look ids up for a while
         int lookUpIdsForBatches;
 
@@ -185,9 +276,7 @@ final class BatchApplier {
             valid = false;
             accounts.clear();
             closedThrough.clear();
-            inflight = List.of();
-            inflightResolutions = Map.of();
-            inflightRequests = List.of();
+            inflight.clear();
         }
 
         /** Committed state, read without a lock; the commit step checks that it still holds. */
@@ -217,15 +306,20 @@ final class BatchApplier {
         private void advance(Batch batch, Sealed sealed) {
             headSeq = sealed.seq;
             headHash = sealed.hash;
-            inflight = sealed.transfers;
-            inflightResolutions = batch.newResolutions;
-            inflightRequests = batch.newRequests;
+            inflight.add(new Generation(sealed.transfers, batch.newResolutions, batch.newRequests));
+            while (inflight.size() > BatchWriter.COMMITTERS) {
+                inflight.poll();
+            }
         }
 
         /** A limit on memory: drop the carried balances (only when no batch is in flight). */
         boolean tooLarge() {
             return accounts.size() > MAX_ACCOUNTS;
         }
+    }
+
+    /** What one batch decided ahead wrote, while it may still be committing. */
+    record Generation(List<Transfer> transfers, Map<UUID, TransferKind> resolutions, List<StoredRequest> requests) {
     }
 
     /** An account row, locked for this batch, with its balances as they move. */
@@ -304,20 +398,23 @@ final class BatchApplier {
                 closedThrough = carry.closedThrough;
                 headSeq = carry.headSeq;
                 headHash = carry.headHash;
-                for (Transfer t : carry.inflight) {
-                    byId.put(t.id(), t);
-                    if (t.idempotencyKey() != null) {
-                        byKey.put(t.idempotencyKey(), t);
+                for (Generation g : carry.inflight) {
+                    for (Transfer t : g.transfers()) {
+                        byId.put(t.id(), t);
+                        if (t.idempotencyKey() != null) {
+                            byKey.put(t.idempotencyKey(), t);
+                        }
                     }
-                }
-                resolutions.putAll(carry.inflightResolutions);
-                for (StoredRequest r : carry.inflightRequests) {
-                    requests.put(r.key(), r);
+                    resolutions.putAll(g.resolutions());
+                    for (StoredRequest r : g.requests()) {
+                        requests.put(r.key(), r);
+                    }
                 }
             }
         }
 
         void lockHead(Connection c) throws SQLException {
+            lockWriters(c, true);
             try (PreparedStatement ps = c.prepareStatement(
                     "select seq, hash from ledger_chain_head where only_row for update");
                  ResultSet rs = ps.executeQuery()) {
@@ -862,6 +959,16 @@ final class BatchApplier {
         Long[][] balances;
 
         void write(Connection c) throws SQLException {
+            writeRows(c);
+            writeTail(c);
+        }
+
+        /**
+         * The batch's own rows: the batch row, the journal, the statement index, the request keys.
+         * They collide with no other batch's rows, so the next batch may write them while this
+         * one commits (the batch row's link to its predecessor is checked at commit).
+         */
+        void writeRows(Connection c) throws SQLException {
             if (!transfers.isEmpty()) {
                 writeJournal(c);
             }
@@ -903,10 +1010,19 @@ final class BatchApplier {
             if (inserted != n) {
                 throw new IllegalStateException("inserted " + inserted + " of " + n + " transfers");
             }
+            long ts = System.nanoTime();
             copy(c, "copy ledger_account_batch (account_id, batch_seq, batch_indexes) from stdin (format binary)",
                     accountBatchCopy);
             if (PROFILE) {
-                System.err.printf("    copy %d transfers %.1f ms%n", n, (System.nanoTime() - ti) / 1e6);
+                System.err.printf("    copy %d transfers %.1f ms, statements %.1f ms%n", n, (ts - ti) / 1e6,
+                        (System.nanoTime() - ts) / 1e6);
+            }
+        }
+
+        /** The moved balances and the chain head: taken in chain order, under the head lock. */
+        void writeTail(Connection c) throws SQLException {
+            if (transfers.isEmpty()) {
+                return;
             }
             try (PreparedStatement ps = c.prepareStatement("""
                     update ledger_account a

@@ -2,6 +2,7 @@ package org.zhice.ledger;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,25 +24,45 @@ import org.zhice.ledger.Submission.Outcome;
 /**
  * Group commit, pipelined. Callers put their batches on a queue and wait on a future; one writer
  * thread takes everything that has queued up (up to {@link BatchApplier#MAX_TRANSFERS_PER_BATCH}
- * transfers) and decides it in memory while a committer thread writes and commits the batch
- * before it (one transaction, one commit each); a third thread wakes the callers. While one
- * batch commits, the next one fills and is decided: the busier the ledger, the larger the batches.
+ * transfers) and decides it in memory, while two committer threads write the batches before it
+ * (one transaction, one commit each): one batch copies its rows while the one before it takes the
+ * chain head and commits. A fourth thread wakes the callers. The busier the ledger, the larger the
+ * batches.
  */
 final class BatchWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
     static final int QUEUE_CAPACITY = 200_000;
     private static final long OFFER_TIMEOUT_SECONDS = 30;
+    /** Batches written at once: one commits while the next ones copy their rows. */
+    static final int COMMITTERS = Integer.getInteger("zhice.ledger.committers", 3);
+    /**
+     * A batch smaller than this does not start while another one is in flight: it could not
+     * commit before that one anyway, and it would hold a committer; it waits for the oldest batch
+     * to commit and takes what has queued up meanwhile.
+     */
+    static final int MIN_OVERLAPPED_TRANSFERS = Integer.getInteger("zhice.ledger.min-overlapped", 256);
 
     private final LinkedBlockingQueue<Submission> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final BatchApplier applier;
     private final DataSource dataSource;
     private final TransactionTemplate transactions;
     private ExecutorService completer;
-    private ExecutorService committer;
+    private ExecutorService committers;
     private Thread thread;
     private volatile boolean running;
     private Submission carried;
+    // what the pipeline did, for the tests and the benchmark
+    private final java.util.concurrent.atomic.AtomicLong overlapped = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong redone = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Batches that started while the batch before them was still committing; batches redone on the safe path. */
+    record Stats(long overlapped, long redone) {
+    }
+
+    Stats stats() {
+        return new Stats(overlapped.get(), redone.get());
+    }
 
     BatchWriter(BatchApplier applier, DataSource dataSource, PlatformTransactionManager transactionManager) {
         this.applier = applier;
@@ -75,7 +96,7 @@ final class BatchWriter implements SmartLifecycle {
         }
         running = true;
         completer = Executors.newSingleThreadExecutor(r -> daemon(r, "ledger-completer"));
-        committer = Executors.newSingleThreadExecutor(r -> daemon(r, "ledger-committer"));
+        committers = Executors.newFixedThreadPool(COMMITTERS, r -> daemon(r, "ledger-committer"));
         thread = daemon(this::loop, "ledger-writer");
         thread.start();
     }
@@ -96,7 +117,7 @@ final class BatchWriter implements SmartLifecycle {
         LedgerUnavailableException stopped = new LedgerUnavailableException("the ledger writer stopped", null);
         left.forEach(s -> s.future().completeExceptionally(stopped));
         completer.shutdown();
-        committer.shutdown();
+        committers.shutdown();
     }
 
     @Override
@@ -111,43 +132,54 @@ final class BatchWriter implements SmartLifecycle {
     }
 
     /**
-     * The pipeline: while the committer thread writes and commits batch N, this thread decides
-     * batch N+1 in memory against the state carried forward from N. N+1 goes to the committer
-     * only once N has committed as decided; if N failed or anything moved, N+1 is discarded and
-     * applied on the safe path (look up everything under the lock), and so is any batch whose
-     * fast path hits a surprise (a taken id, another writer, a closed period).
+     * The pipeline: up to {@link #COMMITTERS} batches are written at once, each by its own
+     * committer in its own transaction, while this thread decides the next one in memory against
+     * the state carried forward from the batches before it. A batch copies its rows while its
+     * predecessor commits, and takes the chain head only after the predecessor has committed as
+     * decided; if a batch fails or anything moved, it and every batch decided on top of it roll
+     * back and are applied again, in order, on the safe path (look up everything under the lock),
+     * and so is any batch whose fast path hits a surprise (a taken id, another writer, a closed
+     * period). Callers are answered as soon as their batch has committed.
      */
     private void loop() {
         BatchApplier.Carry carry = new BatchApplier.Carry();
-        InFlight inflight = null;
-        while (running || !queue.isEmpty() || carried != null || inflight != null) {
+        ArrayDeque<InFlight> inflight = new ArrayDeque<>();
+        while (running || !queue.isEmpty() || carried != null || !inflight.isEmpty()) {
             List<Submission> batch = new ArrayList<>();
             try {
-                if (!take(batch, inflight == null)) {
-                    if (inflight != null) {
-                        finish(inflight, carry);
-                        inflight = null;
+                if (!take(batch, inflight.isEmpty())) {
+                    if (!inflight.isEmpty() && !finish(inflight.poll(), carry)) {
+                        finishAll(inflight, carry);
                     }
                     continue;
                 }
-                if (inflight == null && carry.tooLarge()) {
+                // the carried state names the batches in flight: never more than it holds
+                if ((inflight.size() == COMMITTERS || !inflight.isEmpty() && size(batch) < MIN_OVERLAPPED_TRANSFERS)
+                        && !finish(inflight.poll(), carry)) {
+                    finishAll(inflight, carry);
+                }
+                topUp(batch);
+                if (!carry.valid || carry.tooLarge()) {
+                    finishAll(inflight, carry);
                     carry.invalidate();
                 }
                 BatchApplier.Decided decided = decideAhead(batch, carry);
-                if (inflight != null) {
-                    boolean committedAsDecided = finish(inflight, carry);
-                    inflight = null;
-                    if (!committedAsDecided) {
-                        decided = null;
-                    }
-                }
                 if (decided == null) {
+                    finishAll(inflight, carry);
                     carry.invalidate();
                     write(batch);
                     continue;
                 }
                 BatchApplier.Decided toCommit = decided;
-                inflight = new InFlight(toCommit, CompletableFuture.supplyAsync(() -> commit(toCommit), committer));
+                BatchApplier.Predecessor predecessor = BatchApplier.Predecessor.NONE;
+                if (!inflight.isEmpty()) {
+                    predecessor = inflight.peekLast();
+                    overlapped.incrementAndGet();
+                }
+                CompletableFuture<Void> locked = new CompletableFuture<>();
+                BatchApplier.Predecessor before = predecessor;
+                inflight.add(new InFlight(toCommit, locked,
+                        CompletableFuture.supplyAsync(() -> commit(toCommit, before, locked), committers)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -159,7 +191,23 @@ final class BatchWriter implements SmartLifecycle {
         }
     }
 
-    private record InFlight(BatchApplier.Decided decided, CompletableFuture<Boolean> committed) {
+    /** A batch being written: {@code locked} once it holds its locks, {@code committed} once it is known. */
+    private record InFlight(BatchApplier.Decided decided, CompletableFuture<Void> locked,
+                            CompletableFuture<Boolean> outcome) implements BatchApplier.Predecessor {
+
+        @Override
+        public void awaitLocked() {
+            locked.join();
+        }
+
+        @Override
+        public boolean committed() {
+            try {
+                return outcome.join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                return false;
+            }
+        }
     }
 
     private BatchApplier.Decided decideAhead(List<Submission> batch, BatchApplier.Carry carry) {
@@ -181,14 +229,18 @@ final class BatchWriter implements SmartLifecycle {
         }
     }
 
-    /** On the committer thread: true when committed as decided, false when the safe path must redo it. */
-    private boolean commit(BatchApplier.Decided decided) {
+    /**
+     * On a committer thread: true when committed as decided (and the callers are answered), false
+     * when the safe path must redo it.
+     */
+    private boolean commit(BatchApplier.Decided decided, BatchApplier.Predecessor predecessor,
+                           CompletableFuture<Void> locked) {
         long started = System.nanoTime();
         try {
             Boolean ok = transactions.execute(status -> {
                 Connection connection = DataSourceUtils.getConnection(dataSource);
                 try {
-                    if (!applier.commitAhead(connection, decided)) {
+                    if (!applier.commitAhead(connection, decided, predecessor, () -> locked.complete(null))) {
                         status.setRollbackOnly();
                         return false;
                     }
@@ -203,30 +255,43 @@ final class BatchWriter implements SmartLifecycle {
                 System.err.printf("  committed %d transfers in %.1f ms%n", decided.sealed().transfers.size(),
                         (System.nanoTime() - started) / 1e6);
             }
-            return Boolean.TRUE.equals(ok);
+            if (Boolean.TRUE.equals(ok)) {
+                complete(decided.submissions(), decided.outcomes());
+                return true;
+            }
+            return false;
         } catch (RuntimeException e) {
             // a taken id (primary key), a race the checks did not see, or the database: redo safely
             log.debug("ledger: a batch decided ahead did not commit; taking the safe path", e);
             return false;
+        } finally {
+            locked.complete(null);
         }
     }
 
-    /** Waits for the batch in flight; answers its callers, or redoes it on the safe path. */
+    /** Waits for a batch in flight; if it did not commit as decided, redoes it on the safe path. */
     private boolean finish(InFlight inflight, BatchApplier.Carry carry) throws InterruptedException {
         boolean committed;
         try {
-            committed = inflight.committed().get();
+            committed = inflight.outcome().get();
         } catch (java.util.concurrent.ExecutionException e) {
             committed = false;
         }
         if (committed) {
-            complete(inflight.decided().submissions(), inflight.decided().outcomes());
             return true;
         }
         carry.invalidate();
         carry.retriesSeen();
+        redone.incrementAndGet();
         write(inflight.decided().submissions());
         return false;
+    }
+
+    /** Waits for every batch in flight, oldest first. */
+    private void finishAll(ArrayDeque<InFlight> inflight, BatchApplier.Carry carry) throws InterruptedException {
+        while (!inflight.isEmpty()) {
+            finish(inflight.poll(), carry);
+        }
     }
 
     /**
@@ -252,6 +317,28 @@ final class BatchWriter implements SmartLifecycle {
             transfers += next.size();
         }
         return true;
+    }
+
+    private static int size(List<Submission> batch) {
+        int transfers = 0;
+        for (Submission s : batch) {
+            transfers += s.size();
+        }
+        return transfers;
+    }
+
+    /** Adds what has queued up since the batch was taken, as far as it fits. */
+    private void topUp(List<Submission> batch) {
+        int transfers = size(batch);
+        Submission next;
+        while (carried == null && transfers < BatchApplier.MAX_TRANSFERS_PER_BATCH && (next = queue.poll()) != null) {
+            if (transfers + next.size() > BatchApplier.MAX_TRANSFERS_PER_BATCH) {
+                carried = next;
+                break;
+            }
+            batch.add(next);
+            transfers += next.size();
+        }
     }
 
     /** The safe path: everything looked up under the lock; one submission at a time if the batch fails. */

@@ -165,6 +165,11 @@ public class Ledger {
         return submit(submission).results();
     }
 
+    /** What the writer's pipeline has done since start (tests). */
+    BatchWriter.Stats writerStats() {
+        return writer.stats();
+    }
+
     /** {@link #post}, answering later; never inside the caller's transaction. */
     public CompletableFuture<List<TransferResult>> postAsync(List<TransferRequest> transfers) {
         checkSize(transfers);
@@ -273,7 +278,9 @@ public class Ledger {
             return PeriodCloseResult.PROGRAM_INVALID;
         }
         return transactions.execute(status -> {
-            // the chain head lock orders this close with every batch
+            // the writers' lock and the chain head lock order this close with every batch
+            jdbc.sql("select 1 from (select pg_advisory_xact_lock(:lock)) locked")
+                    .param("lock", BatchApplier.WRITERS_LOCK).query(Integer.class).single();
             jdbc.sql("select seq from ledger_chain_head where only_row for update").query(Long.class).single();
             OffsetDateTime now = JournalHash.truncate(OffsetDateTime.now(clock));
             if (!through.isBefore(now.atZoneSameInstant(BatchApplier.ZONE).toLocalDate())) {

@@ -118,4 +118,94 @@ class LedgerConcurrencyTest {
         assertThat(ledger.balances(bank).orElseThrow().creditsPostedFen()).isEqualTo(paid.get());
         assertThat(ledger.verify().problems()).isEmpty();
     }
+
+    /**
+     * The writer commits two batches at once (one copies its rows while the one before it
+     * commits). Callers keep many submissions in flight: each reservation is sent twice, its
+     * partial post follows at once (often in the next batch, decided before the reservation has
+     * committed), and now and then an id committed long ago comes back, which makes a batch fail
+     * at commit and sends it and the batch decided on top of it back through the safe path.
+     * Every answer is the one a one-at-a-time ledger would give, and the books add up.
+     */
+    @Test
+    void pipelinedCommitsAnswerAsIfOneAtATime() throws Exception {
+        String program = "pipe-pool";
+        UUID funding = AccountRequest.idFor(program, "FUNDING", "office");
+        UUID pool = AccountRequest.idFor(program, "BUDGET_POOL", "office");
+        int threads = 8;
+        int rounds = 300;
+        List<AccountRequest> chart = new ArrayList<>(List.of(AccountRequest.of(program, AccountCode.FUNDING, "office"),
+                AccountRequest.of(program, AccountCode.BUDGET_POOL, "office")));
+        for (int e = 0; e < threads; e++) {
+            chart.add(AccountRequest.of(program, AccountCode.ENTERPRISE_RESERVED, "91330100MA27XP%04d".formatted(e)));
+        }
+        assertThat(ledger.createAccounts(chart)).allMatch(AccountResult::succeeded);
+        assertThat(ledger.post(List.of(TransferRequest.single(UUID.randomUUID(), funding, pool, 1_000_000_000L,
+                "APPROPRIATION", "policy.program", program))).get(0).code()).isEqualTo(ResultCode.OK);
+        BatchWriter.Stats before = ledger.writerStats();
+
+        AtomicLong granted = new AtomicLong();
+        ExecutorService pool8 = Executors.newFixedThreadPool(threads);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            UUID enterprise = chart.get(2 + t).id();
+            Random random = new Random(100 + t);
+            runs.add(pool8.submit(() -> {
+                List<TransferRequest> committed = new ArrayList<>();
+                record Expect(java.util.concurrent.CompletableFuture<List<TransferResult>> answer, ResultCode code) {
+                }
+                java.util.ArrayDeque<Expect> waiting = new java.util.ArrayDeque<>();
+                for (int i = 0; i < rounds; i++) {
+                    UUID reservation = UUID.randomUUID();
+                    long amount = 1 + random.nextInt(50_000);
+                    long grant = 1 + random.nextInt((int) amount);
+                    TransferRequest reserve = TransferRequest.pending(reservation, pool, enterprise, amount,
+                            "RESERVATION", "voucher.application", reservation.toString());
+                    TransferRequest post = TransferRequest.post(UUID.randomUUID(), reservation, grant);
+                    waiting.add(new Expect(ledger.postAsync(List.of(reserve)), ResultCode.OK));
+                    waiting.add(new Expect(ledger.postAsync(List.of(reserve)), ResultCode.EXISTS));
+                    waiting.add(new Expect(ledger.postAsync(List.of(post)), ResultCode.OK));
+                    waiting.add(new Expect(ledger.postAsync(List.of(post)), ResultCode.EXISTS));
+                    granted.addAndGet(grant);
+                    if (i % 10 == 9 && !committed.isEmpty()) {
+                        // a client that lost an old answer retries it
+                        TransferRequest old = committed.get(random.nextInt(committed.size()));
+                        waiting.add(new Expect(ledger.postAsync(List.of(old)), ResultCode.EXISTS));
+                    }
+                    while (waiting.size() > 160) {
+                        Expect e = waiting.poll();
+                        assertThat(e.answer().get().get(0).code()).isEqualTo(e.code());
+                    }
+                    if (i >= 3) {
+                        committed.add(reserve);
+                    }
+                }
+                for (Expect e : waiting) {
+                    assertThat(e.answer().get().get(0).code()).isEqualTo(e.code());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> run : runs) {
+            run.get();
+        }
+        pool8.shutdown();
+
+        Account p = ledger.balances(pool).orElseThrow();
+        assertThat(p.debitsPendingFen()).isZero();
+        assertThat(p.debitsPostedFen()).isEqualTo(granted.get());
+        long postedToEnterprises = 0;
+        for (int e = 0; e < threads; e++) {
+            Account a = ledger.balances(chart.get(2 + e).id()).orElseThrow();
+            assertThat(a.creditsPendingFen()).isZero();
+            postedToEnterprises += a.creditsPostedFen();
+        }
+        assertThat(postedToEnterprises).isEqualTo(granted.get());
+        assertThat(ledger.verify().problems()).isEmpty();
+        BatchWriter.Stats after = ledger.writerStats();
+        assertThat(after.overlapped() - before.overlapped())
+                .as("batches that copied their rows while the one before them committed").isPositive();
+        assertThat(after.redone() - before.redone())
+                .as("batches sent back to the safe path by a retried old id").isPositive();
+    }
 }
