@@ -32,7 +32,7 @@ import org.zhice.ZhiceApplication;
  *
  * <p>Last line: {@code ledger_per_s=<n> baseline_per_s=<n> ratio=<x> invariants=<ok|broken>}.
  * System properties: {@code bench.seconds} (10), {@code bench.warmup.seconds} (10),
- * {@code bench.clients} (ledger callers, 4096), {@code bench.blocking} (callers are platform threads
+ * {@code bench.clients} (ledger callers, 8192: enough to keep both cores busy; see docs/performance.md), {@code bench.blocking} (callers are platform threads
  * blocked in {@link Ledger#post}; default: asynchronous callers), {@code bench.baseline.clients} (16),
  * {@code bench.enterprises} (1000).
  */
@@ -43,10 +43,43 @@ public final class LedgerBenchmark {
     private LedgerBenchmark() {
     }
 
+    /** Time from posting a reservation to its answer, in whole milliseconds (up to 10 s). */
+    static final class Latency {
+        private final java.util.concurrent.atomic.AtomicLongArray counts = new java.util.concurrent.atomic.AtomicLongArray(10_001);
+
+        void record(long nanos) {
+            counts.incrementAndGet((int) Math.min(10_000, nanos / 1_000_000));
+        }
+
+        void reset() {
+            for (int i = 0; i < counts.length(); i++) {
+                counts.set(i, 0);
+            }
+        }
+
+        long percentileMillis(double p) {
+            long total = 0;
+            for (int i = 0; i < counts.length(); i++) {
+                total += counts.get(i);
+            }
+            long rank = Math.max(1, (long) Math.ceil(p * total));
+            long seen = 0;
+            for (int i = 0; i < counts.length(); i++) {
+                seen += counts.get(i);
+                if (seen >= rank) {
+                    return i;
+                }
+            }
+            return counts.length() - 1;
+        }
+    }
+
+    static final Latency LATENCY = new Latency();
+
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("bench.seconds", 10);
         int warmupSeconds = Integer.getInteger("bench.warmup.seconds", 10);
-        int clients = Integer.getInteger("bench.clients", 4096);
+        int clients = Integer.getInteger("bench.clients", 8192);
         int baselineClients = Integer.getInteger("bench.baseline.clients", 16);
         int enterprises = Integer.getInteger("bench.enterprises", 1000);
         Path dataDir = Files.createTempDirectory("zhice-bench-ledger");
@@ -84,9 +117,12 @@ public final class LedgerBenchmark {
             runLedger(ledger, pool, reserved, clients, warmupSeconds, okFen);
             System.out.printf(Locale.ROOT, "ledger %d s with %d callers …%n", seconds, clients);
             CpuMeter cpu = new CpuMeter(dataDir.resolve("postgres"));
+            LATENCY.reset();
             long okCount = runLedger(ledger, pool, reserved, clients, seconds, okFen);
             ledgerPerSecond = okCount / (double) seconds;
             System.out.printf(Locale.ROOT, "ledger: %d reservations in %d s; %s%n", okCount, seconds, cpu.report(okCount));
+            System.out.printf(Locale.ROOT, "ledger: a caller waited for its answer p50 %d ms, p99 %d ms, max %d ms%n",
+                    LATENCY.percentileMillis(0.50), LATENCY.percentileMillis(0.99), LATENCY.percentileMillis(1.0));
 
             System.out.printf(Locale.ROOT, "baseline %d s with %d connections …%n", seconds, baselineClients);
             long baselineCount = runBaseline(dataSource, baselineClients, warmupSeconds, seconds, enterprises);
@@ -156,7 +192,10 @@ public final class LedgerBenchmark {
                 Thread t = new Thread(() -> {
                     while (!stop.get()) {
                         TransferRequest reservation = reservation(pool, reserved);
-                        count(ledger.post(List.of(reservation)).get(0), reservation, ok, refused, okFen);
+                        long sent = System.nanoTime();
+                        TransferResult result = ledger.post(List.of(reservation)).get(0);
+                        LATENCY.record(System.nanoTime() - sent);
+                        count(result, reservation, ok, refused, okFen);
                     }
                     finished.countDown();
                 }, "bench-client-" + i);
@@ -202,7 +241,9 @@ public final class LedgerBenchmark {
                 return;
             }
             TransferRequest reservation = reservation(pool, reserved);
+            long sent = System.nanoTime();
             ledger.postAsync(List.of(reservation)).whenComplete((results, failure) -> {
+                LATENCY.record(System.nanoTime() - sent);
                 if (failure != null) {
                     failure.printStackTrace();
                     finished.countDown();

@@ -35,7 +35,7 @@ final class BatchWriter implements SmartLifecycle {
     static final int QUEUE_CAPACITY = 200_000;
     private static final long OFFER_TIMEOUT_SECONDS = 30;
     /** Batches written at once: one commits while the next ones copy their rows. */
-    static final int COMMITTERS = Integer.getInteger("zhice.ledger.committers", 3);
+    static final int COMMITTERS = Integer.getInteger("zhice.ledger.committers", 2);
     /**
      * A batch smaller than this does not start while another one is in flight: it could not
      * commit before that one anyway, and it would hold a committer; it waits for the oldest batch
