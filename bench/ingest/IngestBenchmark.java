@@ -120,9 +120,15 @@ public final class IngestBenchmark {
                     Runtime.getRuntime().availableProcessors());
 
             LocalDate today = ShanghaiTime.dateOf(clock.instant());
-            // providers 0-3 warm up (0-1 in small uploads, 2-3 in full ones), the others are measured
-            World world = World.create(context.getBean(TransactionTemplate.class), jdbc, providers + 4,
-                    contracts * (providers + 4) / providers, today);
+            // each warm-up round has two providers of its own (0-1 in small uploads, then 2-3, ...), the
+            // others are measured: a round meets contracts seen for the first time and a provider's
+            // capacity as empty as the measured part does (rounds on the same providers filled it,
+            // and from round 10 on some events were rejected: code paths that the measured part
+            // does not take, and the JIT compiled its hot methods again in the measured part)
+            int rounds = 12;
+            int warmupProviders = 2 * rounds;
+            World world = World.create(context.getBean(TransactionTemplate.class), jdbc, providers + warmupProviders,
+                    contracts * (providers + warmupProviders) / providers, today);
             long now = ShanghaiTime.nanos(clock.instant());
             long windowStart = now - 25L * 86_400_000_000_000L;
             long windowEnd = now - 6L * 3_600_000_000_000L;
@@ -131,7 +137,7 @@ public final class IngestBenchmark {
             java.nio.channels.FileChannel spool = java.nio.channels.FileChannel.open(dataDir.resolve("uploads.ndjson"),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
                     java.nio.file.StandardOpenOption.WRITE);
-            List<List<Batch>> measured = world.generate(spool, 4, providers, events, batchSize, retryEvery,
+            List<List<Batch>> measured = world.generate(spool, warmupProviders, providers, events, batchSize, retryEvery,
                     windowStart, windowEnd, 11);
             System.gc();
 
@@ -141,20 +147,20 @@ public final class IngestBenchmark {
             // the CPU late). A server that runs for days pays that once; the measure is the steady
             // state. All rounds are generated first: generating between rounds leaves the ingestion
             // code cold long enough for the JIT's code sweeper to drop it, to be compiled again.
-            int rounds = 12;
             List<List<List<Batch>>> warmups = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                warmups.add(world.generate(spool, 2 * (round % 2), 2, warmupEvents / 2,
+                warmups.add(world.generate(spool, 2 * round, 2, warmupEvents / 2,
                         round == 0 ? Math.max(1, batchSize / 10) : batchSize, retryEvery / 2, windowStart,
                         windowEnd, 7 + round, 100_000_000L * round));
             }
             for (int round = 0; round < rounds; round++) {
                 long jitBefore = jitNanos();
                 long roundStarted = System.nanoTime();
-                run(ingestion, warmups.get(round), clients);
+                Totals warm = run(ingestion, warmups.get(round), clients);
                 double jitSeconds = (jitNanos() - jitBefore) / 1e9;
-                System.out.printf(Locale.ROOT, "  warm-up round %d: %.1f s, JIT compiler threads %.2f s cpu%n", round,
-                        (System.nanoTime() - roundStarted) / 1e9, jitSeconds);
+                System.out.printf(Locale.ROOT, "  warm-up round %d: %.1f s, JIT compiler threads %.2f s cpu; "
+                                + "%,d accepted, %,d rejected%n", round, (System.nanoTime() - roundStarted) / 1e9,
+                        jitSeconds, warm.accepted.get(), warm.rejected.get());
                 if (round >= 2 && jitSeconds < 0.1) {
                     break;
                 }

@@ -42,7 +42,8 @@ final class IsoTimestamps {
         }
     }
 
-    private static long fast(String s) {
+    /** The common spelling parsed by hand, or {@link #INVALID} when it is not that (valid or not). */
+    static long fast(CharSequence s) {
         int n = s.length();
         if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
                 || s.charAt(16) != ':') {
@@ -105,7 +106,7 @@ final class IsoTimestamps {
     }
 
     /** The unsigned decimal of {@code count} digits at {@code from}, or -1. */
-    private static int digits(String s, int from, int count) {
+    private static int digits(CharSequence s, int from, int count) {
         int value = 0;
         for (int i = from; i < from + count; i++) {
             char c = s.charAt(i);

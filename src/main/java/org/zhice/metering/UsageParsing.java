@@ -26,8 +26,9 @@ import org.zhice.rules.UsageChecks;
 
 /**
  * Reads an upload into a {@link UsageBatch}: NDJSON (spec §2 {@code usage.ndjson}, one object a
- * line, parsed line by line with Jackson's streaming parser so that a bad line is named and the
- * others still read), CSV with the same fields as columns, or {@link UsageLine}s. A line that is
+ * line, read line by line so that a bad line is named and the others still read: a line of the
+ * common shape straight from its bytes, any other with Jackson's streaming parser), CSV with the
+ * same fields as columns, or {@link UsageLine}s. A line that is
  * not a well-formed event becomes a {@link LineProblem} naming the line and the field; a body that
  * cannot be usage at all throws {@link BodyException}.
  *
@@ -51,6 +52,14 @@ final class UsageParsing {
     // ------------------------------------------------------------------ NDJSON
 
     static UsageBatch ndjson(byte[] body, int maxLines) {
+        return ndjson(body, maxLines, true);
+    }
+
+    /**
+     * {@code fastPath} false: every line through Jackson, as before the fast path (kept so that a
+     * test can compare the two on any body).
+     */
+    static UsageBatch ndjson(byte[] body, int maxLines, boolean fastPath) {
         int length = body.length;
         int from = startAfterBom(body);
         int first = from;
@@ -65,6 +74,9 @@ final class UsageParsing {
         }
         if (notUtf8Start(body, from)) {
             throw new BodyException("metering.body.encoding");
+        }
+        if (fastPath) {
+            return lineByLine(body, from, maxLines, true); // counts its lines as it goes: the same error
         }
         int lines = 0;
         for (int i = from; i < length; i++) {
@@ -82,28 +94,44 @@ final class UsageParsing {
         if (fast != null) {
             return fast;
         }
+        return lineByLine(body, from, maxLines, false);
+    }
+
+    /**
+     * Each line on its own: by {@link #fastLine} when it has the common shape, else (and always
+     * when {@code fast} is false) by Jackson, which names what is wrong.
+     */
+    private static UsageBatch lineByLine(byte[] body, int from, int maxLines, boolean fast) {
+        int length = body.length;
         UsageBatch batch = new UsageBatch();
         Fields fields = new Fields();
         int lineNo = 0;
         int p = from;
         while (p < length) {
-            int end = p;
-            while (end < length && body[end] != '\n') {
-                end++;
-            }
             lineNo++;
             if (lineNo > maxLines) {
                 throw new BodyException("metering.body.tooManyLines", maxLines);
+            }
+            int q = p;
+            while (q < length && isSpace(body[q])) {
+                q++;
+            }
+            if (fast && q < length && body[q] == '{') {
+                int read = fastLine(batch, fields, body, q, lineNo);
+                if (read >= 0) {
+                    p = read + 1;
+                    continue;
+                }
+            }
+            int end = q;
+            while (end < length && body[end] != '\n') {
+                end++;
             }
             int to = end;
             if (to > p && body[to - 1] == '\r') {
                 to--;
             }
-            int q = p;
-            while (q < to && isSpace(body[q])) {
-                q++;
-            }
-            if (q == to) {
+            if (q >= to) {
                 batch.blank(lineNo);
             } else {
                 jsonLine(batch, fields, body, p, to - p, lineNo);
@@ -156,6 +184,11 @@ final class UsageParsing {
         int seen;
         /** Provider, contract and SKU codes repeat on many lines: one String each per upload. */
         final Codes codes = new Codes();
+        /** The fast path's fields: where each value is, its length and kind (0 when absent). */
+        final int[] off = new int[KEYS.length];
+        final int[] len = new int[KEYS.length];
+        final int[] kind = new int[KEYS.length];
+        final Ascii view = new Ascii();
 
         void clear() {
             eventId = provider = contract = sku = units = quantity = start = end = adjusts = notString = null;
@@ -297,6 +330,296 @@ final class UsageParsing {
         return token;
     }
 
+    // ------------------------------------------------------------------ NDJSON, the common shape
+
+    private static final byte[][] KEYS = {
+            ascii("event_id"), ascii("provider_uscc"), ascii("contract_id"), ascii("sku"), ascii("start"),
+            ascii("end"), ascii("units"), ascii("quantity"), ascii("adjusts")};
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final int STRING = 1;
+    private static final int NUMBER = 2;
+    private static final int NULL = 3;
+    private static final int K_EVENT_ID = 0;
+    private static final int K_PROVIDER = 1;
+    private static final int K_CONTRACT = 2;
+    private static final int K_SKU = 3;
+    private static final int K_START = 4;
+    private static final int K_END = 5;
+    private static final int K_UNITS = 6;
+    private static final int K_QUANTITY = 7;
+    private static final int K_ADJUSTS = 8;
+
+    /**
+     * Reads a line of the common shape without Jackson: one flat object whose names are the known
+     * fields, each at most once, without escapes; string values of printable ASCII without
+     * escapes; numbers {@code -?(0|[1-9][0-9]*)(.[0-9]+)?} for {@code quantity} and {@code units};
+     * {@code null} for {@code units} and {@code adjusts}; blanks where JSON allows them. Such a
+     * line gives Jackson's path the same values, so the event or problem is the same
+     * ({@code UsageParsingFastPathProperties}). An event whose every field is fine is added
+     * straight from the bytes; any other goes through {@link #event} with the values as Strings.
+     *
+     * @param p the line's first byte that is not a blank
+     * @return the end of the line (its {@code \n}, or the body's end) when read; -1, having added
+     *         nothing, at anything else (escapes, other bytes, unknown or repeated names, nesting,
+     *         other numbers, syntax errors, a line break inside), and the line goes to Jackson
+     */
+    private static int fastLine(UsageBatch batch, Fields f, byte[] b, int p, int lineNo) {
+        int to = b.length;
+        if (b[p] != '{') {
+            return -1;
+        }
+        int[] off = f.off;
+        int[] len = f.len;
+        int[] kind = f.kind;
+        Arrays.fill(kind, 0);
+        p = skipSpaces(b, p + 1, to);
+        if (p >= to || b[p] == '}') {
+            return -1;
+        }
+        while (true) {
+            if (b[p] != '"') {
+                return -1;
+            }
+            int nameStart = ++p;
+            while (p < to && b[p] != '"' && b[p] != '\\' && b[p] != '\n') {
+                p++;
+            }
+            if (p >= to || b[p] != '"') {
+                return -1;
+            }
+            int key = key(b, nameStart, p - nameStart);
+            if (key < 0 || kind[key] != 0) {
+                return -1;
+            }
+            p = skipSpaces(b, p + 1, to);
+            if (p >= to || b[p] != ':') {
+                return -1;
+            }
+            p = skipSpaces(b, p + 1, to);
+            if (p >= to) {
+                return -1;
+            }
+            byte c = b[p];
+            if (c == '"') {
+                int valueStart = ++p;
+                while (p < to) {
+                    byte v = b[p];
+                    if (v == '"' || v < 0x20 || v > 0x7E || v == '\\') {
+                        break;
+                    }
+                    p++;
+                }
+                if (p >= to || b[p] != '"') {
+                    return -1;
+                }
+                off[key] = valueStart;
+                len[key] = p - valueStart;
+                kind[key] = STRING;
+                p++;
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                if (key != K_UNITS && key != K_QUANTITY) {
+                    return -1;
+                }
+                int valueStart = p;
+                if (c == '-') {
+                    p++;
+                }
+                if (p >= to || b[p] < '0' || b[p] > '9') {
+                    return -1;
+                }
+                if (b[p] == '0') {
+                    p++;
+                    if (p < to && b[p] >= '0' && b[p] <= '9') {
+                        return -1;
+                    }
+                } else {
+                    while (p < to && b[p] >= '0' && b[p] <= '9') {
+                        p++;
+                    }
+                }
+                if (p < to && b[p] == '.') {
+                    p++;
+                    int digits = p;
+                    while (p < to && b[p] >= '0' && b[p] <= '9') {
+                        p++;
+                    }
+                    if (p == digits) {
+                        return -1;
+                    }
+                }
+                if (p < to && b[p] != ',' && b[p] != '}' && !isSpace(b[p])) {
+                    return -1;
+                }
+                off[key] = valueStart;
+                len[key] = p - valueStart;
+                kind[key] = NUMBER;
+            } else if (c == 'n') {
+                if (key != K_UNITS && key != K_ADJUSTS || to - p < 4 || b[p + 1] != 'u' || b[p + 2] != 'l'
+                        || b[p + 3] != 'l') {
+                    return -1;
+                }
+                p += 4;
+                if (p < to && b[p] != ',' && b[p] != '}' && !isSpace(b[p])) {
+                    return -1;
+                }
+                kind[key] = NULL;
+            } else {
+                return -1;
+            }
+            p = skipSpaces(b, p, to);
+            if (p >= to) {
+                return -1;
+            }
+            if (b[p] == '}') {
+                p = skipSpaces(b, p + 1, to);
+                if (p < to && b[p] != '\n') {
+                    return -1;
+                }
+                break;
+            }
+            if (b[p] != ',') {
+                return -1;
+            }
+            p = skipSpaces(b, p + 1, to);
+            if (p >= to) {
+                return -1;
+            }
+        }
+        if (!fastEvent(batch, f, b, lineNo)) {
+            event(batch, lineNo, text(f, b, K_EVENT_ID), code(f, b, K_PROVIDER), code(f, b, K_CONTRACT),
+                    code(f, b, K_SKU), text(f, b, K_UNITS), text(f, b, K_QUANTITY), kind[K_QUANTITY] == NUMBER,
+                    text(f, b, K_START), text(f, b, K_END), text(f, b, K_ADJUSTS));
+        }
+        return p;
+    }
+
+    /**
+     * Adds the event of a line read by {@link #fastLine} when every field passes the checks of
+     * {@link #event} (which would then add the same); {@code false}, having added nothing, otherwise.
+     */
+    private static boolean fastEvent(UsageBatch batch, Fields f, byte[] b, int lineNo) {
+        int[] len = f.len;
+        int[] kind = f.kind;
+        for (int k = 0; k <= K_END; k++) {
+            if (kind[k] != STRING || len[k] == 0) {
+                return false;
+            }
+        }
+        if (kind[K_QUANTITY] == 0 || kind[K_QUANTITY] == NULL || len[K_QUANTITY] == 0
+                || len[K_EVENT_ID] > MAX_EVENT_ID || len[K_CONTRACT] > MAX_CODE || len[K_SKU] > MAX_CODE
+                || len[K_PROVIDER] > MAX_CODE) {
+            return false;
+        }
+        Ascii view = f.view;
+        int gpus = UsageChecks.NO_UNITS;
+        if (kind[K_UNITS] == STRING || kind[K_UNITS] == NUMBER) {
+            gpus = units(view.at(b, f.off[K_UNITS], len[K_UNITS]));
+            if (gpus < 0) {
+                return false;
+            }
+        }
+        long micros;
+        try {
+            micros = Quantities.parseMicros(view.at(b, f.off[K_QUANTITY], len[K_QUANTITY]));
+        } catch (NumberFormatException | ArithmeticException e) {
+            return false;
+        }
+        long startNanos = IsoTimestamps.fast(view.at(b, f.off[K_START], len[K_START]));
+        long endNanos = IsoTimestamps.fast(view.at(b, f.off[K_END], len[K_END]));
+        if (startNanos == IsoTimestamps.INVALID || endNanos == IsoTimestamps.INVALID) {
+            return false;
+        }
+        String adjusts = null;
+        if (kind[K_ADJUSTS] == STRING) {
+            if (len[K_ADJUSTS] == 0 || len[K_ADJUSTS] > MAX_EVENT_ID) {
+                return false;
+            }
+            adjusts = text(f, b, K_ADJUSTS);
+        }
+        batch.add(lineNo, text(f, b, K_EVENT_ID), code(f, b, K_PROVIDER), code(f, b, K_CONTRACT), code(f, b, K_SKU),
+                gpus, micros, startNanos, endNanos, adjusts);
+        return true;
+    }
+
+    /** The value of field {@code key} as Jackson's path gives it: the text of a string or number, else null. */
+    private static String text(Fields f, byte[] b, int key) {
+        int kind = f.kind[key];
+        return kind == STRING || kind == NUMBER ? latin1(b, f.off[key], f.len[key]) : null;
+    }
+
+    private static String code(Fields f, byte[] b, int key) {
+        return f.kind[key] == STRING ? f.codes.of(b, f.off[key], f.len[key]) : null;
+    }
+
+    /** Printable ASCII bytes seen as characters, without a copy. */
+    static final class Ascii implements CharSequence {
+        private byte[] bytes;
+        private int from;
+        private int length;
+
+        Ascii at(byte[] b, int offset, int count) {
+            bytes = b;
+            from = offset;
+            length = count;
+            return this;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) bytes[from + java.util.Objects.checkIndex(index, length)];
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return toString().subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return latin1(bytes, from, length);
+        }
+    }
+
+    /** Whether {@link #fastLine} reads this line (one line, without its line break), for tests. */
+    static boolean readsFast(byte[] line) {
+        int p = 0;
+        while (p < line.length && isSpace(line[p])) {
+            p++;
+        }
+        return p < line.length && fastLine(new UsageBatch(), new Fields(), line, p, 1) >= 0;
+    }
+
+    private static int skipSpaces(byte[] b, int p, int to) {
+        while (p < to && isSpace(b[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    /** The number of a known field name in {@link #KEYS}, or -1. */
+    private static int key(byte[] b, int from, int length) {
+        for (int k = 0; k < KEYS.length; k++) {
+            byte[] name = KEYS[k];
+            if (name.length == length && Arrays.equals(b, from, from + length, name, 0, length)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static String latin1(byte[] b, int from, int length) {
+        return new String(b, from, length, StandardCharsets.ISO_8859_1); // printable ASCII: a byte a char
+    }
+
     private static void jsonLine(UsageBatch batch, Fields f, byte[] body, int offset, int length, int lineNo) {
         f.clear();
         try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), body, offset, length)) {
@@ -377,6 +700,42 @@ final class UsageParsing {
                 }
                 slot = (slot + 1) & mask;
             }
+        }
+
+        /** The same for printable ASCII bytes (one char each, so the hash is the String's). */
+        String of(byte[] bytes, int offset, int length) {
+            int hash = 0;
+            for (int i = 0; i < length; i++) {
+                hash = 31 * hash + bytes[offset + i];
+            }
+            int mask = table.length - 1;
+            int slot = (hash ^ (hash >>> 16)) & mask;
+            while (true) {
+                String known = table[slot];
+                if (known == null) {
+                    String value = latin1(bytes, offset, length);
+                    if (count < MAX) {
+                        table[slot] = value;
+                        if (++count * 2 > table.length) {
+                            grow();
+                        }
+                    }
+                    return value;
+                }
+                if (known.length() == length && same(known, bytes, offset, length)) {
+                    return known;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+
+        private static boolean same(String known, byte[] bytes, int offset, int length) {
+            for (int i = 0; i < length; i++) {
+                if (known.charAt(i) != bytes[offset + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static boolean same(String known, char[] chars, int offset, int length) {
@@ -612,8 +971,8 @@ final class UsageParsing {
     }
 
     /** A whole number of GPUs, or -1. */
-    private static int units(String text) {
-        if (text.isEmpty() || text.length() > 10) {
+    private static int units(CharSequence text) {
+        if (text.length() == 0 || text.length() > 10) {
             return -1;
         }
         long value = 0;
