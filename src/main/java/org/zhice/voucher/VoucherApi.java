@@ -252,6 +252,10 @@ class VoucherApi {
         if (body.indexOf('\0') >= 0 || body.contains("\\u0000")) {   // NUL: PostgreSQL refuses it even as a query parameter
             throw VoucherException.invalid("body", "voucher.api.body.invalid", "NUL (\\u0000)");
         }
+        int surrogate = unpairedSurrogate(body);
+        if (surrogate >= 0) {   // not a character: the database driver would store it as '?'
+            throw VoucherException.invalid("body", "voucher.api.body.surrogate", Integer.toString(surrogate + 1));
+        }
         try {
             T value = json.readValue(body, type);
             if (value == null) {
@@ -261,6 +265,53 @@ class VoucherApi {
         } catch (JacksonException e) {
             throw VoucherException.invalid("body", "voucher.api.body.invalid", e.getOriginalMessage());
         }
+    }
+
+    /**
+     * The offset in {@code body} of an unpaired UTF-16 surrogate, written raw or as a JSON
+     * {@code \\uXXXX} escape inside a string; -1 when there is none. Escapes outside strings are
+     * left to the JSON parser.
+     */
+    static int unpairedSurrogate(String body) {
+        boolean inString = false;
+        int pendingHigh = -1;   // offset of a high surrogate that waits for its low half
+        int i = 0;
+        while (i < body.length()) {
+            int start = i;
+            char c = body.charAt(i++);
+            int unit = -1;
+            if (!inString) {
+                if (c == '"') {
+                    inString = true;
+                } else if (Character.isSurrogate(c)) {
+                    unit = c;
+                }
+            } else if (c == '"') {
+                inString = false;
+            } else if (c == '\\' && i < body.length()) {
+                char e = body.charAt(i++);
+                if (e == 'u' && i + 4 <= body.length()) {
+                    try {
+                        unit = Integer.parseInt(body, i, i + 4, 16);
+                        i += 4;
+                    } catch (NumberFormatException notHex) {
+                        unit = -1;   // the parser names it
+                    }
+                }
+            } else {
+                unit = c;
+            }
+            boolean high = unit >= 0xD800 && unit <= 0xDBFF;
+            boolean low = unit >= 0xDC00 && unit <= 0xDFFF;
+            if (pendingHigh >= 0 && !low) {
+                return pendingHigh;
+            }
+            if (low && pendingHigh < 0) {
+                return start;
+            }
+            pendingHigh = high ? start : -1;
+        }
+        return pendingHigh;
     }
 
     private static ResponseEntity<String> answer(IdempotentRequests.Answer answer) {

@@ -315,6 +315,17 @@ class HostileInputTest {
             assertThat(result.getResponse().getContentAsString(StandardCharsets.UTF_8).length()).isLessThan(10_000);
         }
         assertThat(counts("voucher_application")).isEqualTo(before);
+        // an unpaired surrogate is named as such, in the caller's language, wherever it is in a string
+        for (String lang : List.of("en", "zh-CN")) {
+            MvcResult result = mvc.perform(post("/api/vouchers/applications?lang=" + lang).header("Authorization", "Bearer " + enterpriseToken)
+                    .header("Idempotency-Key", UUID.randomUUID().toString())
+                    .contentType("application/json")
+                    .content("{\"programId\":\"p\",\"contractId\":\"C-1\\udc00\"}")).andReturn();
+            assertThat(result.getResponse().getStatus()).isEqualTo(422);
+            assertThat(result.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                    .contains(lang.equals("en") ? "unpaired UTF-16 surrogate" : "不成对的 UTF-16 代理项").contains("35");
+        }
+        assertThat(counts("voucher_application")).isEqualTo(before);
     }
 
     /** A 5 MB program id is not quoted back whole (it was: a 10 MB answer). */
