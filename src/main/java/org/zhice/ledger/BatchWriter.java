@@ -306,16 +306,7 @@ final class BatchWriter implements SmartLifecycle {
             return false;
         }
         batch.add(first);
-        int transfers = first.size();
-        Submission next;
-        while (transfers < BatchApplier.MAX_TRANSFERS_PER_BATCH && (next = queue.poll()) != null) {
-            if (transfers + next.size() > BatchApplier.MAX_TRANSFERS_PER_BATCH) {
-                carried = next;
-                break;
-            }
-            batch.add(next);
-            transfers += next.size();
-        }
+        topUp(batch);
         return true;
     }
 
