@@ -26,6 +26,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellType;
+import org.apache.poi.ss.util.CellReference;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
@@ -153,11 +154,20 @@ final class TableFile {
             }
             List<String> columns = null;
             List<Row> rows = new ArrayList<>();
+            boolean unreadable = false;
             for (org.apache.poi.ss.usermodel.Row row : sheet) {
                 int number = row.getRowNum() + 1;
                 List<String> values = new ArrayList<>();
                 for (int i = 0; i < Math.max(row.getLastCellNum(), 0); i++) {
-                    values.add(text(row.getCell(i)));
+                    try {
+                        values.add(text(row.getCell(i)));
+                    } catch (RuntimeException e) {
+                        // a damaged cell whose type and value disagree: POI throws on reading it
+                        problems.add(ImportProblem.of(fileName, number, null, "format.xlsx.cell",
+                                new CellReference(row.getRowNum(), i).formatAsString()));
+                        unreadable = true;
+                        values.add("");
+                    }
                 }
                 if (columns == null) {
                     if (values.stream().allMatch(String::isBlank)) {
@@ -174,7 +184,7 @@ final class TableFile {
                 }
                 rows.add(row(number, columns, values));
             }
-            return finish(columns, rows);
+            return unreadable ? null : finish(columns, rows);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

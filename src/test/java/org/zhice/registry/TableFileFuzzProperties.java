@@ -68,6 +68,24 @@ class TableFileFuzzProperties {
         check("orgs.xlsx", java.util.Arrays.copyOf(valid, random.nextInt(valid.length)), ImportKind.ORGANISATIONS);
     }
 
+    /**
+     * Found by CI: in a workbook damaged this way, cells D5 and J7 have a type their value does not
+     * match, and POI threw while reading them after the workbook had opened.
+     */
+    @Example
+    void aCellPoiCannotReadIsNamed() {
+        long seed = 526;
+        byte[] damaged = workbook(seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < 1 + random.nextInt(8); i++) {
+            damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+        }
+        List<ImportProblem> problems = check("orgs.xlsx", damaged, ImportKind.ORGANISATIONS);
+        assertThat(problems).filteredOn(p -> p.code().equals("format.xlsx.cell"))
+                .extracting(ImportProblem::row, p -> p.args().get(0))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(5, "D5"), org.assertj.core.groups.Tuple.tuple(7, "J7"));
+    }
+
     @Example
     void wrongEncodingsAreNamed() {
         assertThat(codes(check("orgs.csv", CSV.getBytes(Charset.forName("GBK")), ImportKind.ORGANISATIONS)))
