@@ -277,7 +277,7 @@ public final class IngestBenchmark {
     static void indexCosts(DataSource dataSource, byte[] bytes, Path pgData) throws Exception {
         String[][] variants = {
                 {},
-                {"alter table usage_cost add constraint usage_cost_once unique (provider_uscc, event_id)",
+                {"alter table usage_cost add constraint usage_cost_once unique (provider_no, event_id)",
                         "alter table usage_cost add primary key (usage_id)"},
                 {"drop table usage_cost", "create table usage_cost (like usage_event including defaults including constraints)"},
                 {"drop table usage_cost", "create table usage_cost (like usage_event including all)"}};

@@ -128,8 +128,9 @@ class Disputes {
         return jdbc.sql("""
                 select l.enterprise_uscc, e.status, e.disputed, e.counted_by, e.contract_id, e.sku, e.quantity_micros
                 from usage_event e
+                join metering_provider p on p.provider_no = e.provider_no
                 left join metering_line l
-                    on l.contract_id = e.contract_id and l.sku = e.sku and l.provider_uscc = e.provider_uscc
+                    on l.contract_id = e.contract_id and l.sku = e.sku and l.provider_uscc = p.provider_uscc
                 where e.usage_id = :u
                 for update of e
                 """)

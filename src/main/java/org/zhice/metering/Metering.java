@@ -51,7 +51,7 @@ public class Metering {
             return List.of();
         }
         return jdbc.sql("""
-                select e.usage_id, e.event_id, e.provider_uscc, e.contract_id, e.sku, e.start_ns, e.end_ns, e.units,
+                select e.usage_id, e.event_id, r.provider_uscc, e.contract_id, e.sku, e.start_ns, e.end_ns, e.units,
                        e.quantity_micros, e.amount_fen, l.category, e.counted_by
                 from usage_range r
                 cross join lateral (

@@ -97,7 +97,7 @@ class MeteringViews {
                           where usage_id between r.first_usage_id and r.last_usage_id and contract_id = :c
                           offset 0) e
                       join metering_line l
-                          on l.contract_id = e.contract_id and l.sku = e.sku and l.provider_uscc = e.provider_uscc
+                          on l.contract_id = e.contract_id and l.sku = e.sku and l.provider_uscc = r.provider_uscc
                       where r.contract_id = :c and l.enterprise_uscc = :e) x
                 group by d order by d desc limit :n
                 """)
@@ -140,7 +140,7 @@ class MeteringViews {
                     where usage_id between r.first_usage_id and r.last_usage_id and contract_id = :c
                       and start_ns >= :from and start_ns < :to
                     offset 0) e
-                join metering_line l on l.contract_id = e.contract_id and l.sku = e.sku and l.provider_uscc = e.provider_uscc
+                join metering_line l on l.contract_id = e.contract_id and l.sku = e.sku and l.provider_uscc = r.provider_uscc
                 left join usage_dispute d on d.usage_id = e.usage_id
                 where r.contract_id = :c and l.enterprise_uscc = :e and r.min_start_ns < :to
                 order by e.start_ns, e.event_id limit :n
@@ -180,10 +180,11 @@ class MeteringViews {
     /** Open disputes first (oldest first), then the latest resolved ones. */
     List<DisputeRow> disputes(boolean open) {
         return jdbc.sql("""
-                select d.id, d.usage_id, d.enterprise_uscc, e.provider_uscc, e.contract_id, e.event_id, e.sku,
+                select d.id, d.usage_id, d.enterprise_uscc, p.provider_uscc, e.contract_id, e.event_id, e.sku,
                        e.quantity_micros, e.amount_fen, e.start_ns, e.end_ns, d.reason, d.raised_by, d.raised_at,
                        d.resolution, d.resolution_note, d.resolved_by, d.resolved_at
                 from usage_dispute d join usage_event e on e.usage_id = d.usage_id
+                join metering_provider p on p.provider_no = e.provider_no
                 where (d.resolution is null) = :open
                 order by case when :open then d.raised_at end, d.resolved_at desc
                 limit :n

@@ -52,7 +52,7 @@ import org.zhice.rules.UsageReason;
  * is a line problem), 5–6 per SKU in
  * {@code (start, event_id)} order against the events already accepted; then the events go in with
  * one binary {@code COPY}, and the line totals, the superseded events, the line problems and the
- * audit entry with a few set-based statements. The unique key {@code (provider_uscc, event_id)}
+ * audit entry with a few set-based statements. The unique key {@code (provider_no, event_id)}
  * holds even if all of that were wrong: the {@code COPY} would fail and nothing would be stored.
  */
 @Service
@@ -66,7 +66,7 @@ class UsageIngestion {
     private static final int LOCK_NAMESPACE = 0x6d657465; // "mete"
     private static final long NANOS_PER_DAY = 86_400_000_000_000L;
 
-    static final String COPY_COLUMNS = "usage_id, line_no, provider_uscc, event_id, contract_id, sku, units, "
+    static final String COPY_COLUMNS = "usage_id, line_no, provider_no, event_id, contract_id, sku, units, "
             + "quantity_micros, start_ns, end_ns, adjusts_event_id, status, reason, amount_fen, in_capacity";
     private static final int COPY_FIELDS = 15;
 
@@ -197,15 +197,16 @@ class UsageIngestion {
         // Optimistic: most uploads hold no event stored before and no id twice, so the checks run
         // without looking for duplicates and the COPY's unique key finds any; then the upload is
         // checked again, with the stored events it names and its own ids compared.
+        int providerNo = providerNo(provider);
         TransactionStatus status = TransactionAspectSupport.currentTransactionStatus();
         Object savepoint = status.createSavepoint();
-        Run run = new Run(upload, batch, uploadId, now, false);
+        Run run = new Run(upload, batch, uploadId, providerNo, now, false);
         run.check();
         try {
             run.write();
         } catch (StoredBefore e) {
             status.rollbackToSavepoint(savepoint);
-            run = new Run(upload, batch, uploadId, now, true);
+            run = new Run(upload, batch, uploadId, providerNo, now, true);
             run.check();
             run.write();
         }
@@ -217,10 +218,23 @@ class UsageIngestion {
         return run.result();
     }
 
+    /**
+     * The provider's number in {@code metering_provider}, given the first time it stores events:
+     * its events carry it instead of the credit code. Called under the provider's ingestion lock,
+     * so no other transaction gives the same provider a number meanwhile.
+     */
+    private int providerNo(String provider) {
+        return jdbc.sql("select provider_no from metering_provider where provider_uscc = :p")
+                .param("p", provider).query(Integer.class).optional()
+                .orElseGet(() -> jdbc.sql("insert into metering_provider (provider_uscc) values (:p) returning provider_no")
+                        .param("p", provider).query(Integer.class).single());
+    }
+
     /** One upload being checked and written. */
     private final class Run {
         final Upload upload;
         final String provider;
+        final int providerNo;
         final UsageBatch batch;
         final long uploadId;
         final long now;
@@ -273,10 +287,11 @@ class UsageIngestion {
             }
         }
 
-        Run(Upload upload, UsageBatch batch, long uploadId, long now, boolean lookForStored) {
+        Run(Upload upload, UsageBatch batch, long uploadId, int providerNo, long now, boolean lookForStored) {
             this.upload = upload;
             this.lookForStored = lookForStored;
             this.provider = upload.providerUscc();
+            this.providerNo = providerNo;
             this.batch = batch;
             this.uploadId = uploadId;
             this.now = now;
@@ -722,9 +737,9 @@ class UsageIngestion {
             jdbc.sql("""
                     select usage_id, event_id, contract_id, sku, units, quantity_micros, start_ns, end_ns,
                            adjusts_event_id, status, in_capacity, counted_by
-                    from usage_event where provider_uscc = :p and event_id = any(:ids)
+                    from usage_event where provider_no = :p and event_id = any(:ids)
                     """ + (lock ? " for update" : ""))
-                    .param("p", provider).param("ids", ids.toArray(String[]::new))
+                    .param("p", providerNo).param("ids", ids.toArray(String[]::new))
                     .query(rs -> {
                         int units = rs.getInt(5);
                         if (rs.wasNull()) {
@@ -844,8 +859,7 @@ class UsageIngestion {
         }
 
         private void copyEvents(int stored) {
-            CopyRows rows = new CopyRows(stored * 180);
-            byte[] providerBytes = provider.getBytes(StandardCharsets.UTF_8);
+            CopyRows rows = new CopyRows(stored * 170);
             byte[][] contractBytes = new byte[batch.pairs()][];
             byte[][] skuBytes = new byte[batch.pairs()][];
             for (int p = 0; p < batch.pairs(); p++) {
@@ -863,7 +877,7 @@ class UsageIngestion {
                 rows.row(COPY_FIELDS)
                         .int8(usageIdOf(i))
                         .int4(batch.line(i))
-                        .utf8(providerBytes)
+                        .int4(providerNo)
                         .text(batch.eventId(i))
                         .utf8(contractBytes[pair])
                         .utf8(skuBytes[pair]);

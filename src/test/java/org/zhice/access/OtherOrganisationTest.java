@@ -222,10 +222,10 @@ class OtherOrganisationTest {
         String location = upload.getResponse().getRedirectedUrl();
         assertThat(location).as(upload.getResponse().getContentAsString()).startsWith("/metering/uploads/");
         uploadId = Long.parseLong(location.substring("/metering/uploads/".length()));
-        long disputed = jdbc.sql("select usage_id from usage_event where provider_uscc = :p and event_id = :e")
+        long disputed = jdbc.sql("select usage_id from usage_event where provider_no = (select provider_no from metering_provider where provider_uscc = :p) and event_id = :e")
                 .param("p", p).param("e", EVENT_2).query(Long.class).single();
         // the probes aim at the third event: neither disputed nor counted, so a dispute by another would take
-        usageId = jdbc.sql("select usage_id from usage_event where provider_uscc = :p and event_id = :e")
+        usageId = jdbc.sql("select usage_id from usage_event where provider_no = (select provider_no from metering_provider where provider_uscc = :p) and event_id = :e")
                 .param("p", p).param("e", EVENT_3).query(Long.class).single();
 
         // A disputes the second event through its usage page
@@ -412,7 +412,7 @@ class OtherOrganisationTest {
                   (select string_agg(t::text, ',' order by t::text) from voucher_redemption t where enterprise_uscc = :a),
                   (select string_agg(t::text, ',' order by t::text) from voucher_invoice t),
                   (select string_agg(t::text, ',' order by t::text) from voucher_redemption_usage t),
-                  (select string_agg(t::text, ',' order by t::text) from usage_event t where provider_uscc = :p),
+                  (select string_agg(t::text, ',' order by t::text) from usage_event t where provider_no = (select provider_no from metering_provider where provider_uscc = :p)),
                   (select string_agg(t::text, ',' order by t::text) from usage_dispute t),
                   (select string_agg(t::text, ',' order by t::text) from metering_upload t where provider_uscc = :p),
                   (select string_agg(t::text, ',' order by t::text) from pool_contract t),

@@ -469,7 +469,7 @@ class CrashSafetyTest {
                         uploads.get("usage-" + c.id + "-2"));
             }
             Map<String, String> events = new HashMap<>();
-            for (String[] row : rows(db, "select event_id, status from usage_event where provider_uscc = ?", s.provider())) {
+            for (String[] row : rows(db, "select event_id, status from usage_event where provider_no = (select provider_no from metering_provider where provider_uscc = ?)", s.provider())) {
                 assertThat(events.put(row[0], row[1])).as("event %s", row[0]).isNull();
             }
             List<String> sent = started.stream().flatMap(c -> c.eventIds.stream()).toList();

@@ -51,7 +51,7 @@ class IngestionTest {
     }
 
     long stored(String provider) {
-        return jdbc.sql("select count(*) from usage_event where provider_uscc = :p").param("p", provider)
+        return jdbc.sql("select count(*) from usage_event where provider_no = (select provider_no from metering_provider where provider_uscc = :p)").param("p", provider)
                 .query(Long.class).single();
     }
 
@@ -248,7 +248,7 @@ class IngestionTest {
         assertThat(metering.acceptedUsage(w.gpuContract())).extracting(AcceptedUsage::eventId)
                 .containsExactly("a2", "b2");
         assertThat(lineTotal(w.gpuContract(), "GPU-A")).isEqualTo(21_000_000);
-        assertThat(jdbc.sql("select status, superseded_by from usage_event where provider_uscc = :p and event_id = 'a'")
+        assertThat(jdbc.sql("select status, superseded_by from usage_event where provider_no = (select provider_no from metering_provider where provider_uscc = :p) and event_id = 'a'")
                 .param("p", w.provider()).query((rs, n) -> rs.getString(1) + " " + rs.getLong(2)).single())
                 .isEqualTo("superseded " + result.results().get(0).usageId());
 

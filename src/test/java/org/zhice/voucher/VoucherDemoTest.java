@@ -116,7 +116,8 @@ class VoucherDemoTest {
         assertThatThrownBy(() -> metering.ingestReceivedAt(providers.get(0), List.of(), clock.instant().plusSeconds(60)))
                 .isInstanceOf(IllegalArgumentException.class);
         org.zhice.metering.UsageLine sample = jdbc.sql("""
-                        select provider_uscc, contract_id, sku, start_ns from usage_event
+                        select p.provider_uscc, contract_id, sku, start_ns
+                        from usage_event e join metering_provider p on p.provider_no = e.provider_no
                         where status = 'accepted' and units > 0 order by usage_id limit 1""")
                 .query((rs, n) -> {
                     java.time.Instant start = java.time.Instant.ofEpochSecond(rs.getLong(4) / 1_000_000_000L);
