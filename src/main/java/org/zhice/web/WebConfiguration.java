@@ -1,6 +1,7 @@
 package org.zhice.web;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -9,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.ReloadableResourceBundleMessageSource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
@@ -48,12 +50,41 @@ class WebConfiguration implements WebMvcConfigurer {
         return source;
     }
 
+    /**
+     * The language of a request: {@code ?lang=} (which also sets the cookie), else the
+     * {@code zhice-lang} cookie, else the first language of {@code Accept-Language} that Zhice
+     * speaks, else Chinese. So an API client that sends {@code Accept-Language: en} gets its
+     * messages in English without a cookie or parameter.
+     */
     @Bean
     LocaleResolver localeResolver() {
         var resolver = new CookieLocaleResolver("zhice-lang");
-        resolver.setDefaultLocale(Locale.SIMPLIFIED_CHINESE);
+        resolver.setDefaultLocaleFunction(request -> preferredLanguage(request.getHeader(HttpHeaders.ACCEPT_LANGUAGE)));
         resolver.setCookieMaxAge(Duration.ofDays(365));
         return resolver;
+    }
+
+    /** The first of Chinese and English in an {@code Accept-Language} header (by weight); Chinese otherwise. */
+    static Locale preferredLanguage(String acceptLanguage) {
+        if (acceptLanguage == null || acceptLanguage.isBlank()) {
+            return Locale.SIMPLIFIED_CHINESE;
+        }
+        List<Locale.LanguageRange> ranges;
+        try {
+            ranges = Locale.LanguageRange.parse(acceptLanguage); // sorted by weight, q=0 left out
+        } catch (IllegalArgumentException e) {
+            return Locale.SIMPLIFIED_CHINESE;
+        }
+        for (Locale.LanguageRange range : ranges) {
+            String language = range.getRange().split("-", 2)[0];
+            if (language.equals("zh")) {
+                return Locale.SIMPLIFIED_CHINESE;
+            }
+            if (language.equals("en")) {
+                return Locale.ENGLISH;
+            }
+        }
+        return Locale.SIMPLIFIED_CHINESE;
     }
 
     /**

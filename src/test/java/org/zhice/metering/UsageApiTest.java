@@ -167,6 +167,31 @@ class UsageApiTest {
                 .param("p", world.provider()).query(Long.class).single()).as("nothing stored").isZero();
     }
 
+    /** An API client asks for its language with Accept-Language; ?lang= and the cookie still win. */
+    @Test
+    void answersInTheLanguageTheClientAccepts() throws Exception {
+        String array = "[" + world.tokens("lang-1", "1", "2025-03-06T10:00:00+08:00", "2025-03-06T10:30:00+08:00") + "]";
+        String english = "Send NDJSON: one JSON object a line, not a JSON array";
+        String chinese = "请按 NDJSON 提交：每行一个 JSON 对象，而不是一个 JSON 数组";
+        String[][] cases = {
+                {"en-US,en;q=0.9,zh-CN;q=0.8", null, english},
+                {"fr-FR, zh-TW;q=0.9, en;q=0.8", null, chinese},
+                {"fr, de;q=0.5", null, chinese},
+                {"en;q=0, zh;q=0.1", null, chinese},
+                {"not a language list ;;", null, chinese},
+                {"en", "zh-CN", chinese},
+                {"zh-CN", "en", english}};
+        for (String[] c : cases) {
+            var request = post("/api/metering/usage").header("Authorization", "Bearer " + token)
+                    .header("Idempotency-Key", "k-lang").header("Accept-Language", c[0])
+                    .contentType("application/json").content(array);
+            if (c[1] != null) {
+                request.cookie(new jakarta.servlet.http.Cookie("zhice-lang", c[1]));
+            }
+            mvc.perform(request).andExpect(status().isBadRequest()).andExpect(jsonPath("$.detail").value(c[2]));
+        }
+    }
+
     @Test
     void onlyProvidersWithATokenMayPush() throws Exception {
         String event = world.tokens("who-1", "1", "2025-03-06T10:00:00+08:00", "2025-03-06T10:30:00+08:00");
