@@ -37,6 +37,8 @@ public final class Browser {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN");
+        // the journeys read Chinese pages: the server follows Accept-Language when no language was chosen
+        options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", "zh-CN,zh"));
         try {
             options.addArguments("--user-data-dir=" + Files.createTempDirectory("zhice-chromium"));
         } catch (java.io.IOException e) {
