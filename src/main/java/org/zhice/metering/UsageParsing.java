@@ -988,11 +988,7 @@ final class UsageParsing {
 
     private static long micros(String text, boolean number) {
         if (number && (text.indexOf('e') >= 0 || text.indexOf('E') >= 0)) {
-            BigDecimal micros = new BigDecimal(text).movePointRight(6);
-            if (micros.stripTrailingZeros().scale() > 0) {
-                throw new NumberFormatException("more than 6 decimals");
-            }
-            return micros.longValueExact();
+            return Quantities.exponentMicros(new BigDecimal(text));
         }
         return Quantities.parseMicros(text);
     }

@@ -20,6 +20,16 @@ import org.springframework.context.MessageSource;
  */
 final class FormInput {
 
+    /**
+     * Longer numbers are refused before {@link BigDecimal} sees them, and so are exponents beyond
+     * +-64: {@code movePointRight} builds every digit an exponent asks for and
+     * {@code stripTrailingZeros} is quadratic in them ({@code 1e100000} took seconds of CPU,
+     * {@code 1e9999999} would hold a request thread for years). No amount or quantity of a form needs
+     * 40 characters.
+     */
+    private static final int MAX_NUMBER_CHARS = 40;
+    private static final int MAX_SCALE = 64;
+
     private final Map<String, String> values;
     private final List<PoolException.Problem> problems = new ArrayList<>();
 
@@ -62,7 +72,7 @@ final class FormInput {
             return null;
         }
         try {
-            return new BigDecimal(v);
+            return bounded(v);
         } catch (NumberFormatException e) {
             problems.add(new PoolException.Problem(field, "pool.form.decimal", v));
             return null;
@@ -76,7 +86,7 @@ final class FormInput {
             return null;
         }
         try {
-            BigDecimal fen = new BigDecimal(v.replace(",", "")).movePointRight(2);
+            BigDecimal fen = bounded(v.replace(",", "")).movePointRight(2);
             if (fen.stripTrailingZeros().scale() > 0) {
                 problems.add(new PoolException.Problem(field, "pool.form.yuan", v));
                 return null;
@@ -86,6 +96,18 @@ final class FormInput {
             problems.add(new PoolException.Problem(field, "pool.form.yuan", v));
             return null;
         }
+    }
+
+    /** A decimal of at most {@link #MAX_NUMBER_CHARS} characters whose scale is within +-{@link #MAX_SCALE}. */
+    private static BigDecimal bounded(String text) {
+        if (text.length() > MAX_NUMBER_CHARS) {
+            throw new NumberFormatException("too long");
+        }
+        BigDecimal value = new BigDecimal(text);
+        if (Math.abs((long) value.scale()) > MAX_SCALE) {
+            throw new NumberFormatException("exponent out of range");
+        }
+        return value;
     }
 
     LocalDate date(String field) {

@@ -73,6 +73,31 @@ public final class Quantities {
         return negative ? -micros : micros;
     }
 
+    /**
+     * A quantity written as a JSON number with an exponent ({@code 1.25e1}), parsed, in micros:
+     * exactly {@code number.movePointRight(6)}, refused when it has a non-zero digit beyond the
+     * sixth decimal or does not fit a long; but without building the digits an exponent asks for
+     * ({@code movePointRight} then {@code stripTrailingZeros} took seconds for {@code 1.25e100000}
+     * and would take years for {@code 1.25e111111111}).
+     *
+     * @throws NumberFormatException when it has more than 6 decimals
+     * @throws ArithmeticException when it does not fit a long in micros
+     */
+    public static long exponentMicros(BigDecimal number) {
+        BigDecimal value = number.stripTrailingZeros(); // works on the digits as written, not more
+        if (value.signum() == 0) {
+            return 0;
+        }
+        if (value.scale() > 6) {
+            throw new NumberFormatException("more than 6 decimals");
+        }
+        // value = unscaled × 10^-scale: its micros have precision + 6 - scale digits, and no long holds 20
+        if ((long) value.precision() + 6 - value.scale() > 19) {
+            throw new ArithmeticException("too large");
+        }
+        return value.movePointRight(6).longValueExact();
+    }
+
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }

@@ -106,6 +106,39 @@ class UsageParsingFuzzProperties {
         }
     }
 
+    /**
+     * Found by {@link #mutatedNdjsonGetsLineProblemsOrABodyError} at 200 times its tries: the edit
+     * "repeat a range" turned {@code "quantity":1.25e1} into {@code 1.25e1111111...}; an exponent
+     * between about 10^5 and 6.4 * 10^8 made {@code stripTrailingZeros} run for seconds to years (one
+     * below or above it was quick, so {@code 1e999999999} below never showed it).
+     */
+    @Example
+    void hugeExponentsAreRefusedQuickly() {
+        String good = MeteringFixtures.event("e-1", P, "C1", "GPU-A", 4, "8", "2025-03-05T10:00:00+08:00",
+                "2025-03-05T12:00:00+08:00");
+        for (String quantity : List.of("1.25e1111111", "1.25e111111111", "1e100000", "-1e-100000", "1.25E+111111",
+                "1" + "0".repeat(100) + "e-80", "1" + "0".repeat(100) + "e-107")) {
+            byte[] body = MeteringFixtures.ndjson(List.of(good.replace("\"8\"", quantity)));
+            UsageBatch batch = check(body, b -> UsageParsing.ndjson(b, MAX_LINES));
+            assertThat(batch.problems()).as(quantity).singleElement()
+                    .satisfies(p -> assertThat(p.field()).isEqualTo("quantity"));
+        }
+        // seeds of the property that draw such an exponent: 1.25e9999991, 1.25e111111, 1.25e111111111
+        for (long seed : new long[] {24_643, 38_244, 103_976}) {
+            check(HostileBytes.mutate(NDJSON, seed), b -> UsageParsing.ndjson(b, MAX_LINES));
+        }
+        // what fits is still read as before
+        byte[] fits = MeteringFixtures.ndjson(List.of(good.replace("\"8\"", "1.25e1"), good.replace("\"8\"", "0e999999999")
+                .replace("e-1", "e-2"), good.replace("e-1", "e-3").replace("\"8\"", "1" + "0".repeat(100) + "e-94"),
+                good.replace("e-1", "e-4").replace("\"8\"", "1" + "0".repeat(100) + "e-106")));
+        UsageBatch read = check(fits, b -> UsageParsing.ndjson(b, MAX_LINES));
+        assertThat(read.problems()).isEmpty();
+        assertThat(read.size()).isEqualTo(4);
+        assertThat(read.quantityMicros(0)).isEqualTo(12_500_000L);
+        assertThat(read.quantityMicros(2)).isEqualTo(1_000_000_000_000L);
+        assertThat(read.quantityMicros(3)).isEqualTo(1L);
+    }
+
     @Example
     void oversizedLinesAndValuesAreBounded() {
         byte[] longLine = ("{\"event_id\":\"" + "x".repeat(8_000_000) + "\"}\n").getBytes(StandardCharsets.UTF_8);

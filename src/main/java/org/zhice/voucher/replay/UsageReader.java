@@ -30,7 +30,9 @@ import org.zhice.rules.UsageLog;
  *
  * <p>A large file is cut at line ends into one chunk per processor; chunks are parsed in
  * parallel, each into its own log, and concatenated in file order, so the result (and the order
- * of errors) is the same as reading it in one go.
+ * of errors) is the same as reading it in one go. Past {@link Errors#LIMIT} errors, or at a line
+ * too long to read, reading stops and the log is incomplete (it is not used then); the errors kept
+ * are still the first ones.
  */
 final class UsageReader {
 
@@ -73,6 +75,8 @@ final class UsageReader {
     private final long to;
     private final List<LocalError> errors = new ArrayList<>();
     private long moreErrors;
+    /** Whether the chunk stopped before its end at a line too long to read (one thread stops there too). */
+    private boolean stopped;
     private long lines;
     private long lineCount;
     private UsageLog.Slice slice;
@@ -173,12 +177,34 @@ final class UsageReader {
         }
         inParallel(chunks, UsageReader::parse);
         long lineBase = 0;
+        // one thread stops reading at its LIMIT-th error or at a line too long to read: keep the errors
+        // up to that point and drop what later chunks found past it, so the errors (and the count of
+        // more) are the same whatever the number of chunks
+        int budget = Errors.LIMIT;
         List<UsageLog.Slice> slices = new ArrayList<>();
         for (UsageReader chunk : chunks) {
+            long lastLine = -1;
+            boolean whole = true;
             for (LocalError error : chunk.errors) {
+                if (budget == 0) {
+                    // one thread finishes the line of its last error, counting what else it finds there
+                    if (error.line != lastLine) {
+                        whole = false;
+                        break;
+                    }
+                    errors.more(1);
+                    continue;
+                }
+                budget--;
+                lastLine = error.line;
                 errors.add(FILE, lineBase + error.line, error.column, error.message);
             }
-            errors.more(chunk.moreErrors);
+            if (whole) {
+                errors.more(chunk.moreErrors);
+            }
+            if (chunk.stopped) {
+                budget = 0;
+            }
             lineBase += chunk.lineCount; // all its lines, even if it stopped early at the error limit
             slices.add(chunk.slice);
             chunk.slice = null;
@@ -296,6 +322,7 @@ final class UsageReader {
                 if (rest == buf.length) {
                     if (buf.length >= MAX_LINE) {
                         error(lines + 1, "-", "line longer than " + MAX_LINE + " bytes");
+                        stopped = true;
                         break;
                     }
                     buf = Arrays.copyOf(buf, buf.length * 2);
@@ -792,12 +819,11 @@ final class UsageReader {
         }
         String text = new String(buf, off, len, StandardCharsets.UTF_8);
         if (valueIsNumber[QUANTITY] && (text.indexOf('e') >= 0 || text.indexOf('E') >= 0)) {
-            BigDecimal micros = new BigDecimal(text).movePointRight(6);
-            if (micros.stripTrailingZeros().scale() > 0) {
-                throw new Bad("quantity", "more than 6 decimals: " + text);
-            }
+            BigDecimal number = new BigDecimal(text);
             try {
-                return micros.longValueExact();
+                return Quantities.exponentMicros(number);
+            } catch (NumberFormatException e) {
+                throw new Bad("quantity", "more than 6 decimals: " + text);
             } catch (ArithmeticException e) {
                 throw new Bad("quantity", "too large: " + text);
             }

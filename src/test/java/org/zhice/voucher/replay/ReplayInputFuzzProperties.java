@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -62,6 +63,19 @@ class ReplayInputFuzzProperties {
             for (String line : errors.toString().lines().toList()) {
                 assertThat(line).matches("usage\\.ndjson:[1-9][0-9]*:[^:]+: .+");
             }
+        }
+    }
+
+    /** The replay reader had the metering parser's bug: {@code 1.25e1111111} ran stripTrailingZeros for minutes. */
+    @Example
+    void hugeExponentsAreRefusedQuickly() {
+        String line = new String(USAGE, StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+        for (String quantity : List.of("1.25e1111111", "1.25e111111111", "1e100000", "-1e-100000")) {
+            Errors errors = new Errors();
+            long cpu = THREADS.getCurrentThreadCpuTime();
+            UsageReader.read((line.replace("\"8\"", quantity) + "\n").getBytes(StandardCharsets.UTF_8), 1, errors);
+            assertThat((THREADS.getCurrentThreadCpuTime() - cpu) / 1_000_000).as(quantity).isLessThan(1_000);
+            assertThat(errors.toString()).as(quantity).startsWith("usage.ndjson:1:quantity: ");
         }
     }
 

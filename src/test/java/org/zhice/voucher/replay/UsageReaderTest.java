@@ -80,6 +80,56 @@ class UsageReaderTest {
         assertThat(describe(single).get(single.size() - 1)).startsWith("last|");
     }
 
+    /**
+     * Found by raising this class's random test to 200,000 lines (about 400 broken ones): past
+     * {@link Errors#LIMIT} errors one thread stops reading, but each parallel chunk read on to its own
+     * limit, so the errors kept and the "... and N more errors" count depended on the number of chunks
+     * (on the processors of the machine, for a file of 16 MiB or more).
+     */
+    @Test
+    void pastTheErrorLimitTheErrorsAndTheirCountDoNotDependOnTheChunks() {
+        StringBuilder content = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            content.append(i % 2 == 0 ? "{\"event_id\":\"broken\"\n"
+                    : "{\"event_id\":\"e" + i + "\",\"provider_uscc\":\"P\",\"contract_id\":\"C\",\"sku\":\"S\","
+                            + "\"quantity\":\"1\",\"start\":\"2025-03-05T10:00:00Z\",\"end\":\"2025-03-05T11:00:00Z\"}\n");
+        }
+        Errors one = new Errors();
+        read(content.toString(), 1, one);
+        assertThat(one.full()).isTrue();
+        for (int threads : new int[] {2, 3, 7}) {
+            Errors many = new Errors();
+            read(content.toString(), threads, many);
+            assertThat(many.toString()).as("%d chunks", threads).isEqualTo(one.toString());
+            assertThat(moreErrors(many)).as("%d chunks", threads).isEqualTo(moreErrors(one));
+        }
+    }
+
+    /** The same for a line too long to read: one thread stops there, so no chunk after it may add errors. */
+    @Test
+    void pastALineTooLongToReadNoChunkAddsErrors() {
+        String good = "{\"event_id\":\"a\",\"provider_uscc\":\"P\",\"contract_id\":\"C\",\"sku\":\"S\","
+                + "\"quantity\":\"1\",\"start\":\"2025-03-05T10:00:00Z\",\"end\":\"2025-03-05T11:00:00Z\"}\n";
+        String content = good + "{\"event_id\":\"" + "x".repeat(1 << 24) + "\"}\n" + "{\"event_id\":\"broken\"\n" + good;
+        Errors one = new Errors();
+        read(content, 1, one);
+        assertThat(one.toString()).isEqualTo("usage.ndjson:2:-: line longer than 16777216 bytes\n");
+        for (int threads : new int[] {2, 3}) {
+            Errors many = new Errors();
+            read(content, threads, many);
+            assertThat(many.toString()).as("%d chunks", threads).isEqualTo(one.toString());
+        }
+    }
+
+    private static long moreErrors(Errors errors) {
+        try {
+            errors.throwIfAny();
+            return -1;
+        } catch (InputException e) {
+            return e.moreErrors();
+        }
+    }
+
     @Test
     void badLinesAreReportedWithTheirFieldAndTheRestIsStillRead() {
         Errors errors = new Errors();
