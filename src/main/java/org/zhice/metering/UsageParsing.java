@@ -988,6 +988,9 @@ final class UsageParsing {
 
     private static long micros(String text, boolean number) {
         if (number && (text.indexOf('e') >= 0 || text.indexOf('E') >= 0)) {
+            if (text.length() > Quantities.MAX_EXPONENT_CHARS) {
+                throw new NumberFormatException("too long");
+            }
             return Quantities.exponentMicros(new BigDecimal(text));
         }
         return Quantities.parseMicros(text);

@@ -74,6 +74,13 @@ public final class Quantities {
     }
 
     /**
+     * Quantities written with an exponent longer than this are refused before {@link BigDecimal}
+     * parses them: its constructor is quadratic in the digits (1,000,000 digits took 16 s; one
+     * 32 MB upload line would hold a core for hours). Online and replay both apply it.
+     */
+    public static final int MAX_EXPONENT_CHARS = 1000;
+
+    /**
      * A quantity written as a JSON number with an exponent ({@code 1.25e1}), parsed, in micros:
      * exactly {@code number.movePointRight(6)}, refused when it has a non-zero digit beyond the
      * sixth decimal or does not fit a long; but without building the digits an exponent asks for

@@ -117,12 +117,16 @@ class UsageParsingFuzzProperties {
         String good = MeteringFixtures.event("e-1", P, "C1", "GPU-A", 4, "8", "2025-03-05T10:00:00+08:00",
                 "2025-03-05T12:00:00+08:00");
         for (String quantity : List.of("1.25e1111111", "1.25e111111111", "1e100000", "-1e-100000", "1.25E+111111",
-                "1" + "0".repeat(100) + "e-80", "1" + "0".repeat(100) + "e-107")) {
+                "1" + "0".repeat(100) + "e-80", "1" + "0".repeat(100) + "e-107", "1e9999999999")) {
             byte[] body = MeteringFixtures.ndjson(List.of(good.replace("\"8\"", quantity)));
             UsageBatch batch = check(body, b -> UsageParsing.ndjson(b, MAX_LINES));
             assertThat(batch.problems()).as(quantity).singleElement()
                     .satisfies(p -> assertThat(p.field()).isEqualTo("quantity"));
         }
+        // many digits (BigDecimal's parsing and stripTrailingZeros are quadratic in them): refused quickly,
+        // here as a number longer than the parser takes
+        byte[] manyDigits = MeteringFixtures.ndjson(List.of(good.replace("\"8\"", "1" + "0".repeat(300_000) + "e-300000")));
+        assertThat(check(manyDigits, b -> UsageParsing.ndjson(b, MAX_LINES)).problems()).hasSize(1);
         // seeds of the property that draw such an exponent: 1.25e9999991, 1.25e111111, 1.25e111111111
         for (long seed : new long[] {24_643, 38_244, 103_976}) {
             check(HostileBytes.mutate(NDJSON, seed), b -> UsageParsing.ndjson(b, MAX_LINES));

@@ -819,7 +819,17 @@ final class UsageReader {
         }
         String text = new String(buf, off, len, StandardCharsets.UTF_8);
         if (valueIsNumber[QUANTITY] && (text.indexOf('e') >= 0 || text.indexOf('E') >= 0)) {
-            BigDecimal number = new BigDecimal(text);
+            if (text.length() > Quantities.MAX_EXPONENT_CHARS) {
+                throw new Bad("quantity", "longer than " + Quantities.MAX_EXPONENT_CHARS + " characters: "
+                        + text.substring(0, 60) + "...");
+            }
+            BigDecimal number;
+            try {
+                number = new BigDecimal(text);
+            } catch (NumberFormatException e) {
+                // an exponent beyond an int ("Exponent overflow"): online refuses the line too
+                throw new Bad("quantity", "exponent out of range: " + text);
+            }
             try {
                 return Quantities.exponentMicros(number);
             } catch (NumberFormatException e) {
