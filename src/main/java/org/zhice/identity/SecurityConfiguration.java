@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -23,6 +24,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.LocaleResolver;
 
 /**
  * Two doors. {@code /api/**} is for machine clients: stateless, a bearer token on every call,
@@ -44,7 +46,8 @@ class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, MessageSource messages, LocaleResolver locales)
+            throws Exception {
         http.securityMatcher("/api/**")
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -52,9 +55,9 @@ class SecurityConfiguration {
                 .addFilterBefore(new BearerTokenFilter(tokens), UsernamePasswordAuthenticationFilter.class)
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> problem(res, HttpStatus.UNAUTHORIZED,
-                                "a valid API token is required: Authorization: Bearer zt_…"))
+                                messages.getMessage("identity.api.unauthorized", null, locale(req, locales))))
                         .accessDeniedHandler((req, res, ex) -> problem(res, HttpStatus.FORBIDDEN,
-                                "this token's role may not do that")))
+                                messages.getMessage("identity.api.forbidden", null, locale(req, locales)))))
                 .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives("default-src 'none'")));
         return http.build();
     }
@@ -88,12 +91,27 @@ class SecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * The language of a refused API request: its {@code ?lang=} (a refusal comes before the
+     * interceptor that reads it), else what the locale resolver says (cookie, Accept-Language).
+     */
+    private static java.util.Locale locale(HttpServletRequest req, LocaleResolver locales) {
+        String lang = req.getParameter("lang");
+        if ("en".equals(lang)) {
+            return java.util.Locale.ENGLISH;
+        }
+        if ("zh-CN".equals(lang) || "zh".equals(lang)) {
+            return java.util.Locale.SIMPLIFIED_CHINESE;
+        }
+        return locales.resolveLocale(req);
+    }
+
     private static void problem(HttpServletResponse res, HttpStatus status, String detail) throws IOException {
         res.setStatus(status.value());
         res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         res.setCharacterEncoding("UTF-8");
         res.getWriter().write("{\"status\":" + status.value() + ",\"title\":\"" + status.getReasonPhrase()
-                + "\",\"detail\":\"" + detail + "\"}");
+                + "\",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
     }
 
     /** Authenticates {@code Authorization: Bearer zt_…} against the stored token hashes. */

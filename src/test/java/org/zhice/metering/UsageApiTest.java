@@ -197,10 +197,24 @@ class UsageApiTest {
         String event = world.tokens("who-1", "1", "2025-03-06T10:00:00+08:00", "2025-03-06T10:30:00+08:00");
         mvc.perform(post("/api/metering/usage").header("Idempotency-Key", "k1").contentType("application/x-ndjson")
                         .content(event))
-                .andExpect(status().isUnauthorized());
+                .andExpect(status().isUnauthorized())
+                .andExpect(jsonPath("$.detail").value("需要有效的 API 令牌：Authorization: Bearer zt_…"));
         mvc.perform(post("/api/metering/usage").header("Authorization", "Bearer " + enterpriseToken)
                         .header("Idempotency-Key", "k1").contentType("application/x-ndjson").content(event))
-                .andExpect(status().isForbidden());
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.detail").value("此令牌的角色不能执行该操作"));
+        mvc.perform(post("/api/metering/usage").header("Accept-Language", "en").header("Idempotency-Key", "k1")
+                        .contentType("application/x-ndjson").content(event))
+                .andExpect(status().isUnauthorized())
+                .andExpect(jsonPath("$.detail").value("A valid API token is required: Authorization: Bearer zt_…"));
+        mvc.perform(post("/api/metering/usage?lang=en").header("Idempotency-Key", "k1")
+                        .contentType("application/x-ndjson").content(event))
+                .andExpect(status().isUnauthorized())
+                .andExpect(jsonPath("$.detail").value("A valid API token is required: Authorization: Bearer zt_…"));
+        mvc.perform(post("/api/metering/usage?lang=en").header("Authorization", "Bearer " + enterpriseToken)
+                        .header("Idempotency-Key", "k1").contentType("application/x-ndjson").content(event))
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.detail").value("This token's role may not do that"));
         assertThat(metering.acceptedUsage(world.tokenContract())).extracting(AcceptedUsage::eventId)
                 .doesNotContain("who-1");
         assertThat(List.of(token, enterpriseToken)).allMatch(t -> t.startsWith("zt_"));
