@@ -2,7 +2,6 @@ package org.zhice.metering;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -988,10 +987,7 @@ final class UsageParsing {
 
     private static long micros(String text, boolean number) {
         if (number && (text.indexOf('e') >= 0 || text.indexOf('E') >= 0)) {
-            if (text.length() > Quantities.MAX_EXPONENT_CHARS) {
-                throw new NumberFormatException("too long");
-            }
-            return Quantities.exponentMicros(new BigDecimal(text));
+            return Quantities.exponentMicros(text);
         }
         return Quantities.parseMicros(text);
     }

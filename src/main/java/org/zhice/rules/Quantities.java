@@ -76,21 +76,32 @@ public final class Quantities {
     /**
      * Quantities written with an exponent longer than this are refused before {@link BigDecimal}
      * parses them: its constructor is quadratic in the digits (1,000,000 digits took 16 s; one
-     * 32 MB upload line would hold a core for hours). Online and replay both apply it.
+     * 32 MB upload line would hold a core for hours).
      */
     public static final int MAX_EXPONENT_CHARS = 1000;
 
     /**
-     * A quantity written as a JSON number with an exponent ({@code 1.25e1}), parsed, in micros:
-     * exactly {@code number.movePointRight(6)}, refused when it has a non-zero digit beyond the
-     * sixth decimal or does not fit a long; but without building the digits an exponent asks for
-     * ({@code movePointRight} then {@code stripTrailingZeros} took seconds for {@code 1.25e100000}
-     * and would take years for {@code 1.25e111111111}).
+     * A quantity written as a JSON number with an exponent ({@code 1.25e1}) in micros, for the
+     * online parser and replay alike: exactly {@code new BigDecimal(text).movePointRight(6)},
+     * refused when it has a non-zero digit beyond the sixth decimal or does not fit a long; but
+     * without building the digits an exponent asks for ({@code movePointRight} then
+     * {@code stripTrailingZeros} took seconds for {@code 1.25e100000} and would take years for
+     * {@code 1.25e111111111}), and bounded in length.
      *
-     * @throws NumberFormatException when it has more than 6 decimals
-     * @throws ArithmeticException when it does not fit a long in micros
+     * @throws NumberFormatException "longer than … characters", "exponent out of range" (beyond an
+     *         int) or "more than 6 decimals"
+     * @throws ArithmeticException "too large": it does not fit a long in micros
      */
-    public static long exponentMicros(BigDecimal number) {
+    public static long exponentMicros(String text) {
+        if (text.length() > MAX_EXPONENT_CHARS) {
+            throw new NumberFormatException("longer than " + MAX_EXPONENT_CHARS + " characters");
+        }
+        BigDecimal number;
+        try {
+            number = new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new NumberFormatException("exponent out of range"); // a JSON number: only its exponent can overflow
+        }
         BigDecimal value = number.stripTrailingZeros(); // works on the digits as written, not more
         if (value.signum() == 0) {
             return 0;

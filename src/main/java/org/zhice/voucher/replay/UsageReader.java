@@ -1,7 +1,6 @@
 package org.zhice.voucher.replay;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -819,23 +818,11 @@ final class UsageReader {
         }
         String text = new String(buf, off, len, StandardCharsets.UTF_8);
         if (valueIsNumber[QUANTITY] && (text.indexOf('e') >= 0 || text.indexOf('E') >= 0)) {
-            if (text.length() > Quantities.MAX_EXPONENT_CHARS) {
-                throw new Bad("quantity", "longer than " + Quantities.MAX_EXPONENT_CHARS + " characters: "
-                        + text.substring(0, 60) + "...");
-            }
-            BigDecimal number;
             try {
-                number = new BigDecimal(text);
-            } catch (NumberFormatException e) {
-                // an exponent beyond an int ("Exponent overflow"): online refuses the line too
-                throw new Bad("quantity", "exponent out of range: " + text);
-            }
-            try {
-                return Quantities.exponentMicros(number);
-            } catch (NumberFormatException e) {
-                throw new Bad("quantity", "more than 6 decimals: " + text);
-            } catch (ArithmeticException e) {
-                throw new Bad("quantity", "too large: " + text);
+                return Quantities.exponentMicros(text);
+            } catch (NumberFormatException | ArithmeticException e) {
+                String shown = text.length() > Quantities.MAX_EXPONENT_CHARS ? text.substring(0, 60) + "..." : text;
+                throw new Bad("quantity", e.getMessage() + ": " + shown);
             }
         }
         try {
