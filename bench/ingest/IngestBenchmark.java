@@ -45,14 +45,16 @@ import org.zhice.rules.ShanghaiTime;
  * provider's metering system writes them; {@code -Dbench.ids=uuid} makes them random UUIDs, the
  * worst case for the unique key.
  *
- * <p>Providers push in parallel ({@code bench.clients} callers, each with its own providers, one
- * upload at a time, in time order); every {@code bench.retry-every}th upload is sent twice, as a
+ * <p>Providers push in parallel: {@code bench.clients} callers (three: more than the two cores, as a
+ * server with many providers gets requests, so that a core does not idle while a caller waits
+ * for a round trip or a commit) each take the provider that has waited longest and push its
+ * next upload; a provider's uploads go one at a time, in time order. Every {@code bench.retry-every}th upload is sent twice, as a
  * client that lost the answer would (without its key, so every event is found a duplicate), and
  * its second copy stores nothing. Counted: events stored (accepted or rejected with a reason) per second of wall time,
  * the retries' time included.
  *
  * <p>Last line: {@code ingest_per_s=<n> copy_per_s=<n> ratio=<x>}. System properties:
- * {@code bench.events} (1,000,000), {@code bench.batch} (10,000), {@code bench.clients} (2),
+ * {@code bench.events} (1,000,000), {@code bench.batch} (10,000), {@code bench.clients} (3),
  * {@code bench.providers} (8), {@code bench.contracts} (2,000), {@code bench.retry-every} (50),
  * {@code bench.warmup-events} (400,000: each warm-up round pushes half of it; rounds repeat, up to
  * 12, until the JIT compiler's threads are quiet: the measure is the steady state of a server that
@@ -91,7 +93,7 @@ public final class IngestBenchmark {
     public static void main(String[] args) throws Exception {
         int events = Integer.getInteger("bench.events", 1_000_000);
         int batchSize = Integer.getInteger("bench.batch", 10_000);
-        int clients = Integer.getInteger("bench.clients", 2);
+        int clients = Integer.getInteger("bench.clients", 3);
         int providers = Integer.getInteger("bench.providers", 8);
         int contracts = Integer.getInteger("bench.contracts", 2_000);
         int retryEvery = Integer.getInteger("bench.retry-every", 50);
@@ -109,6 +111,14 @@ public final class IngestBenchmark {
             DataSource dataSource = context.getBean(DataSource.class);
             UsageIngestion ingestion = context.getBean(UsageIngestion.class);
             Clock clock = context.getBean(Clock.class);
+            // experiments: -Dbench.pg-settings=name=value,name=value (settings a reload applies)
+            for (String setting : System.getProperty("bench.pg-settings", "").split(",")) {
+                if (!setting.isBlank()) {
+                    String[] nv = setting.split("=", 2);
+                    jdbc.sql("alter system set " + nv[0] + " = '" + nv[1] + "'").update();
+                }
+            }
+            jdbc.sql("select pg_reload_conf()").query(Boolean.class).single();
             System.out.printf(Locale.ROOT, "PostgreSQL %s: fsync=%s synchronous_commit=%s full_page_writes=%s "
                             + "shared_buffers=%s max_wal_size=%s; %d cores%n",
                     jdbc.sql("show server_version").query(String.class).single(),
@@ -360,28 +370,37 @@ public final class IngestBenchmark {
         final AtomicLong workerCpuNanos = new AtomicLong();
     }
 
-    /** Each client pushes its providers' uploads one after the other, as the API would get them. */
+    /**
+     * Each client takes the provider that has waited longest for its next upload and pushes that
+     * upload, as concurrent API requests would come: a provider's uploads go in in its time order,
+     * one at a time (they would wait for each other on its ingestion lock), and no client idles
+     * while some provider has uploads left.
+     */
     static Totals run(UsageIngestion ingestion, List<List<Batch>> perProvider, int clients) throws Exception {
         Totals totals = new Totals();
+        java.util.concurrent.BlockingQueue<Integer> ready = new java.util.concurrent.LinkedBlockingQueue<>();
+        int[] next = new int[perProvider.size()];
+        AtomicLong left = new AtomicLong();
+        for (int p = 0; p < perProvider.size(); p++) {
+            if (!perProvider.get(p).isEmpty()) {
+                ready.add(p);
+                left.addAndGet(perProvider.get(p).size());
+            }
+        }
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            int client = c;
             done.add(pool.submit(() -> {
-                // round robin over this client's providers
-                List<List<Batch>> mine = new ArrayList<>();
-                for (int p = client; p < perProvider.size(); p += clients) {
-                    mine.add(perProvider.get(p));
-                }
-                int[] next = new int[mine.size()];
-                boolean more = true;
-                while (more) {
-                    more = false;
-                    for (int m = 0; m < mine.size(); m++) {
-                        if (next[m] < mine.get(m).size()) {
-                            push(ingestion, mine.get(m).get(next[m]++), totals);
-                            more = true;
-                        }
+                while (left.get() > 0) {
+                    Integer p = ready.poll(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    if (p == null) {
+                        continue;
+                    }
+                    List<Batch> uploads = perProvider.get(p);
+                    push(ingestion, uploads.get(next[p]++), totals);
+                    left.decrementAndGet();
+                    if (next[p] < uploads.size()) {
+                        ready.add(p);
                     }
                 }
                 totals.workerCpuNanos.addAndGet(
@@ -473,9 +492,11 @@ public final class IngestBenchmark {
     /** Checkpoints so far, WAL written, and the buffers client backends had to write out themselves. */
     static String io(JdbcClient jdbc) {
         return jdbc.sql("""
-                select format('checkpoints %s, wal %s MB, backend writes %s',
+                select format('checkpoints %s, wal %s MB (%s writes %s ms, %s syncs %s ms), backend writes %s',
                     (select num_timed + num_requested from pg_stat_checkpointer),
                     (select wal_bytes / 1048576 from pg_stat_wal),
+                    (select wal_write from pg_stat_wal), (select round(wal_write_time) from pg_stat_wal),
+                    (select wal_sync from pg_stat_wal), (select round(wal_sync_time) from pg_stat_wal),
                     (select coalesce(sum(writes), 0) from pg_stat_io where backend_type = 'client backend'))
                 """).query(String.class).single();
     }

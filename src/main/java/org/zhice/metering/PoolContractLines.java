@@ -24,8 +24,8 @@ class PoolContractLines implements ContractLines {
     @Override
     public Map<String, MeteredContract> find(Set<String> contractIds) {
         Map<String, MeteredContract> found = new HashMap<>();
-        for (String id : contractIds) {
-            pool.contract(id).ifPresent(c -> found.put(id, of(c)));
+        for (PoolContract c : pool.contracts(contractIds)) {
+            found.put(c.contractId(), of(c));
         }
         return found;
     }

@@ -1,7 +1,5 @@
 package org.zhice.metering;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,6 +18,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -916,11 +915,17 @@ class UsageIngestion {
             byte[] bytes = rows.finish();
             Connection connection = DataSourceUtils.getConnection(dataSource);
             try {
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                        "COPY " + target + " FROM STDIN (FORMAT binary)", new ByteArrayInputStream(bytes, 0, rows.size()));
-            } catch (IOException e) {
-                throw new IllegalStateException("could not write to " + target + " in upload " + uploadId + ": "
-                        + e.getMessage(), e);
+                // the rows in one message, from the array itself (copyIn(sql, stream) copies them in 64 KB pieces)
+                CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                        .copyIn("COPY " + target + " FROM STDIN (FORMAT binary)");
+                try {
+                    copy.writeToCopy(bytes, 0, rows.size());
+                    copy.endCopy();
+                } finally {
+                    if (copy.isActive()) {
+                        copy.cancelCopy();
+                    }
+                }
             } finally {
                 DataSourceUtils.releaseConnection(connection, dataSource);
             }

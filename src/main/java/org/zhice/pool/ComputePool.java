@@ -1,7 +1,9 @@
 package org.zhice.pool;
 
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.springframework.stereotype.Service;
@@ -43,6 +45,11 @@ public class ComputePool {
     /** A contract signed on the platform, with its lines. */
     public Optional<PoolContract> contract(String contractId) {
         return contractId == null ? Optional.empty() : contracts.contract(contractId);
+    }
+
+    /** The contracts signed on the platform among {@code contractIds}, in one query; unknown ids are left out. */
+    public List<PoolContract> contracts(Collection<String> contractIds) {
+        return contracts.withIds(contractIds.stream().filter(Objects::nonNull).toArray(String[]::new));
     }
 
     /** An enterprise's contracts signed on the platform, latest signed first. */

@@ -132,6 +132,10 @@ class Contracts {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
+    List<PoolContract> withIds(String[] contractIds) {
+        return load(contractIds);
+    }
+
     List<PoolContract> ofEnterprise(String enterpriseUscc) {
         return load(jdbc.sql("select contract_id from pool_contract where enterprise_uscc = :e")
                 .param("e", enterpriseUscc).query(String.class).list().toArray(String[]::new));
