@@ -135,7 +135,7 @@ public final class IngestBenchmark {
             // capacity as empty as the measured part does (rounds on the same providers filled it,
             // and from round 10 on some events were rejected: code paths that the measured part
             // does not take, and the JIT compiled its hot methods again in the measured part)
-            int rounds = 12;
+            int rounds = Integer.getInteger("bench.warmup-rounds", 12);
             int warmupProviders = 2 * rounds;
             World world = World.create(context.getBean(TransactionTemplate.class), jdbc, providers + warmupProviders,
                     contracts * (providers + warmupProviders) / providers, today);
@@ -176,7 +176,7 @@ public final class IngestBenchmark {
                 System.out.printf(Locale.ROOT, "  warm-up round %d: %.1f s, JIT compiler threads %.2f s cpu; "
                                 + "%,d accepted, %,d rejected%n", round, (System.nanoTime() - roundStarted) / 1e9,
                         jitSeconds, warm.accepted.get(), warm.rejected.get());
-                if (round >= 2 && jitSeconds < 0.1) {
+                if (round >= 2 && jitSeconds < Double.parseDouble(System.getProperty("bench.warmup-quiet-s", "0.1"))) {
                     break;
                 }
             }
@@ -191,7 +191,9 @@ public final class IngestBenchmark {
             UsageIngestion.PG_TICKS.clear();
             CpuMeter ingestCpu = new CpuMeter(dataDir.resolve("postgres"));
             long started = System.nanoTime();
+            WaitSampler waits = new WaitSampler(dataSource);
             Totals totals = run(ingestion, measured, clients);
+            String waitReport = waits.stop();
             String ingestCpuReport = ingestCpu.report(events) + "\ningest: PostgreSQL by process: " + ingestCpu.byKind();
             java.util.Map<String, Long> threadsAfter = threadCpu();
             long[] jitGc = new long[2];
@@ -217,6 +219,7 @@ public final class IngestBenchmark {
                     totals.uploads.get(), totals.retries.get(), seconds, stored, totals.accepted.get(),
                     totals.rejected.get(), totals.problems.get());
             System.out.println("ingest: " + ingestCpuReport);
+            System.out.println("ingest: what the ingesting backends were doing (sampled every 5 ms): " + waitReport);
             if (UsageIngestion.PROFILE) {
                 System.out.println("ingest: PostgreSQL backend cpu by phase (s): " + UsageIngestion.PG_TICKS.entrySet()
                         .stream().map(e -> e.getKey() + " " + e.getValue().get() / 100.0).toList());
@@ -387,7 +390,7 @@ public final class IngestBenchmark {
                 left.addAndGet(perProvider.get(p).size());
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        ExecutorService pool = Executors.newFixedThreadPool(clients, r -> new Thread(r, "bench-client"));
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             done.add(pool.submit(() -> {
@@ -550,15 +553,65 @@ public final class IngestBenchmark {
     }
 
     /** CPU used by this JVM and by every PostgreSQL process, to tell cost from a busy machine. */
+    /**
+     * Samples what the busy client backends are doing (PostgreSQL's wait events, or on the CPU)
+     * every 5 ms on its own connection, to show waits on locks or I/O that CPU time does not.
+     */
+    static final class WaitSampler {
+        private final java.util.concurrent.ConcurrentHashMap<String, Long> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        WaitSampler(DataSource dataSource) {
+            thread = new Thread(() -> {
+                try (java.sql.Connection c = dataSource.getConnection();
+                     java.sql.PreparedStatement st = c.prepareStatement("""
+                             select coalesce(wait_event_type || ':' || wait_event, 'on cpu'), state from pg_stat_activity
+                             where backend_type = 'client backend' and pid <> pg_backend_pid() and state <> 'idle'
+                             """)) {
+                    while (running) {
+                        try (java.sql.ResultSet rs = st.executeQuery()) {
+                            while (rs.next()) {
+                                String what = rs.getString(1);
+                                if ("idle in transaction".equals(rs.getString(2)) && "on cpu".equals(what)) {
+                                    what = "idle in transaction (the client's turn)";
+                                }
+                                counts.merge(what, 1L, Long::sum);
+                            }
+                        }
+                        Thread.sleep(5);
+                    }
+                } catch (Exception e) {
+                    counts.put("sampler failed: " + e.getMessage(), 0L);
+                }
+            }, "wait-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            long all = counts.values().stream().mapToLong(Long::longValue).sum();
+            StringBuilder out = new StringBuilder();
+            counts.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.1f%%; ", e.getKey(),
+                            all == 0 ? 0 : 100.0 * e.getValue() / all)));
+            return out.toString();
+        }
+    }
+
     static final class CpuMeter {
         private final Path pgData;
         private final long jvmStart;
+        private final long jvmKernelStart;
         private final long pgStart;
         private final long wallStart = System.nanoTime();
 
         CpuMeter(Path pgData) {
             this.pgData = pgData;
             this.jvmStart = jvmCpuNanos();
+            this.jvmKernelStart = jvmKernelTicks();
             this.pgStart = pgCpuNanos();
             this.kindsStart = pgCpuByKind(); // after pgData is set
         }
@@ -597,6 +650,7 @@ public final class IngestBenchmark {
                             String cmd = Files.readString(proc.resolve("cmdline")).replace('\0', ' ').trim();
                             String kind = cmd.startsWith("postgres: postgres") ? "backends" : cmd.replace("postgres: ", "");
                             kinds.merge(kind, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+                            kinds.merge(kind + " (of it kernel)", Long.parseLong(f[12]) * 10_000_000L, Long::sum);
                         } catch (java.io.IOException gone) {
                             // the process ended
                         }
@@ -612,9 +666,19 @@ public final class IngestBenchmark {
             double jvm = (jvmCpuNanos() - jvmStart) / 1e9;
             double pg = (pgCpuNanos() - pgStart) / 1e9;
             double wall = (System.nanoTime() - wallStart) / 1e9;
-            return String.format(Locale.ROOT, "cpu %.1f s in the JVM + %.1f s in PostgreSQL over %.1f s = %.1f µs "
-                            + "per row (%.2f cores busy)", jvm, pg, wall,
-                    rows == 0 ? 0 : (jvm + pg) * 1e6 / rows, (jvm + pg) / wall);
+            return String.format(Locale.ROOT, "cpu %.1f s in the JVM (%.1f s of it kernel) + %.1f s in PostgreSQL over "
+                            + "%.1f s = %.1f µs per row (%.2f cores busy)", jvm, (jvmKernelTicks() - jvmKernelStart) / 100.0,
+                    pg, wall, rows == 0 ? 0 : (jvm + pg) * 1e6 / rows, (jvm + pg) / wall);
+        }
+
+        /** Kernel time of this JVM in ticks (1/100 s), from /proc/self/stat. */
+        private static long jvmKernelTicks() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0;
+            }
         }
 
         private static long jvmCpuNanos() {

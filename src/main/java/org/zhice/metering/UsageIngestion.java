@@ -210,11 +210,13 @@ class UsageIngestion {
             run.write();
         }
         status.releaseSavepoint(savepoint);
+        IngestResult result = run.result();
+        run.audit();
         if (PROFILE) {
             run.lap("answer");
             System.err.println("  upload " + uploadId + ": " + run.laps);
         }
-        return run.result();
+        return result;
     }
 
     /**
@@ -237,6 +239,8 @@ class UsageIngestion {
         final UsageBatch batch;
         final long uploadId;
         final long now;
+        /** What the audit entry says, once written. */
+        String auditDetail;
         final int n;
         final byte[] outcome;
         final String[] reason;
@@ -852,9 +856,17 @@ class UsageIngestion {
                     .param("lines", batch.lines()).param("a", accepted).param("r", rejected).param("x", problems)
                     .param("id", uploadId).update();
             lap("upload");
-            audit.recordAs(upload.actor(), "metering.upload", "metering_upload", Long.toString(uploadId),
-                    "%s %s %s: %d lines, %d accepted, %d rejected, %d problems".formatted(provider, upload.channel(),
-                            upload.format(), batch.lines(), accepted, rejected, problems));
+            auditDetail = "%s %s %s: %d lines, %d accepted, %d rejected, %d problems".formatted(provider,
+                    upload.channel(), upload.format(), batch.lines(), accepted, rejected, problems);
+        }
+
+        /**
+         * The upload's entry in the audit chain. Last in the transaction: the chain's lock is held
+         * to the commit, and every other upload's entry waits for it (measured: 5 % of the ingesting
+         * backends' time went to that wait while the lock was taken before the answer was built).
+         */
+        void audit() {
+            audit.recordAs(upload.actor(), "metering.upload", "metering_upload", Long.toString(uploadId), auditDetail);
         }
 
         private void copyEvents(int stored) {
