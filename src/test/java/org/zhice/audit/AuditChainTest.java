@@ -60,62 +60,6 @@ class AuditChainTest {
     }
 
     @Test
-    void entriesSealedAfterTheCommitJoinTheChainOnceAndRolledBackOnesNever() throws Exception {
-        var pool = Executors.newFixedThreadPool(8);
-        List<Callable<Void>> writes = new ArrayList<>();
-        int rolledBack = 0;
-        for (int i = 0; i < 300; i++) {
-            int n = i;
-            if (n % 3 != 0 && n % 10 == 1) {
-                rolledBack++;
-            }
-            writes.add(() -> {
-                if (n % 3 == 0) {
-                    tx.executeWithoutResult(s -> audit.recordAs("tester", "test.now", "sealed", "n" + n, null));
-                } else if (n % 10 == 1) {
-                    tx.executeWithoutResult(s -> {
-                        audit.recordSealedAfterCommit("tester", "test.later", "sealed", "r" + n, "rolled back");
-                        s.setRollbackOnly();
-                    });
-                } else {
-                    tx.executeWithoutResult(s -> audit.recordSealedAfterCommit("tester", "test.later", "sealed", "l" + n,
-                            "detail " + n));
-                }
-                return null;
-            });
-        }
-        for (var f : pool.invokeAll(writes)) {
-            f.get();
-        }
-        pool.shutdown();
-        // the sealer thread seals right after each commit; this waits for what it has not reached yet
-        audit.sealPending();
-
-        assertThat(jdbc.sql("select count(*) from audit_log where pending").query(Long.class).single()).isZero();
-        assertThat(jdbc.sql("select count(*) from audit_log where subject_type = 'sealed' and subject_id like 'r%'")
-                .query(Long.class).single()).isZero();
-        long committed = jdbc.sql("select count(*) from audit_log where subject_type = 'sealed'").query(Long.class).single();
-        assertThat(committed).isEqualTo(300 - rolledBack);
-        assertThat(jdbc.sql("select count(distinct seq) from audit_log where subject_type = 'sealed'")
-                .query(Long.class).single()).isEqualTo(committed);
-        AuditLog.Verification chain = audit.verify();
-        assertThat(chain.intact()).isTrue();
-        assertThat(chain.entriesChecked()).isEqualTo(jdbc.sql("select count(*) from audit_log").query(Long.class).single());
-
-        // a pending entry's content cannot change, and a seal cannot be set again
-        tx.executeWithoutResult(s -> audit.recordSealedAfterCommit("tester", "test.later", "sealed", "p", "before"));
-        long sealedId = jdbc.sql("select id from audit_log where subject_id = 'l2'").query(Long.class).single();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.sql("""
-                update audit_log set seq = 999999, prev_hash = hash, hash = hash, pending = false where id = :id
-                """).param("id", sealedId).update()).hasMessageContaining("append-only");
-        audit.sealPending();
-        long pendingId = jdbc.sql("select id from audit_log where subject_id = 'p'").query(Long.class).single();
-        assertThat(jdbc.sql("select pending from audit_log where id = :id").param("id", pendingId)
-                .query(Boolean.class).single()).isFalse();
-        assertThat(audit.verify().intact()).isTrue();
-    }
-
-    @Test
     void theDatabaseRefusesToUpdateOrDeleteEntries() {
         tx.executeWithoutResult(s -> audit.recordAs("tester", "test.write", "thing", "x", null));
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
