@@ -933,10 +933,15 @@ class UsageIngestion {
                 try {
                     copy.writeToCopy(bytes, 0, rows.size());
                     copy.endCopy();
-                } finally {
+                } catch (SQLException | RuntimeException e) {
                     if (copy.isActive()) {
-                        copy.cancelCopy();
+                        try {
+                            copy.cancelCopy();
+                        } catch (SQLException | RuntimeException cancel) {
+                            e.addSuppressed(cancel);
+                        }
                     }
+                    throw e;
                 }
             } finally {
                 DataSourceUtils.releaseConnection(connection, dataSource);
