@@ -2,7 +2,11 @@ package org.zhice.voucher;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -57,22 +61,35 @@ public class ContractFacts {
     }
 
     Optional<Found> uploaded(String contractId) {
-        List<ContractLine> lines = jdbc.sql("""
-                        select sku, unit_price_fen, quantity_max_micros from voucher_contract_line
-                        where contract_id = :id order by sku""")
-                .param("id", contractId)
-                .query((rs, n) -> new ContractLine(rs.getString(1), rs.getLong(2), rs.getLong(3)))
-                .list();
-        return jdbc.sql("""
+        return Optional.ofNullable(uploaded(List.of(contractId)).get(contractId));
+    }
+
+    /** The uploaded contracts among these ids, by id: two queries whatever their number. */
+    Map<String, Found> uploaded(Collection<String> contractIds) {
+        String[] ids = contractIds.toArray(String[]::new);
+        Map<String, List<ContractLine>> lines = new HashMap<>();
+        jdbc.sql("""
+                        select contract_id, sku, unit_price_fen, quantity_max_micros from voucher_contract_line
+                        where contract_id = any(:ids) order by contract_id, sku""")
+                .param("ids", ids)
+                .query(rs -> {
+                    lines.computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
+                            .add(new ContractLine(rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                });
+        Map<String, Found> found = new LinkedHashMap<>();
+        jdbc.sql("""
                         select contract_id, enterprise_uscc, provider_uscc, signed_on, start_on, end_on,
                                document_sha256, document_name, external_ref
-                        from voucher_contract where contract_id = :id""")
-                .param("id", contractId)
-                .query((rs, n) -> new Found(new Contract(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getObject(4, java.time.LocalDate.class), rs.getObject(5, java.time.LocalDate.class),
-                        rs.getObject(6, java.time.LocalDate.class), lines), Source.UPLOAD, rs.getString(7),
-                        rs.getString(8), rs.getString(9)))
-                .optional();
+                        from voucher_contract where contract_id = any(:ids)""")
+                .param("ids", ids)
+                .query(rs -> {
+                    String id = rs.getString(1);
+                    found.put(id, new Found(new Contract(id, rs.getString(2), rs.getString(3),
+                            rs.getObject(4, java.time.LocalDate.class), rs.getObject(5, java.time.LocalDate.class),
+                            rs.getObject(6, java.time.LocalDate.class), List.copyOf(lines.getOrDefault(id, List.of()))),
+                            Source.UPLOAD, rs.getString(7), rs.getString(8), rs.getString(9)));
+                });
+        return found;
     }
 
     /** Every contract an enterprise may apply with: its pool contracts and its uploads, latest first. */
@@ -81,9 +98,11 @@ public class ContractFacts {
         for (PoolContract c : pool.contractsOf(enterpriseUscc)) {
             find(c.contractId()).ifPresent(all::add);
         }
-        jdbc.sql("select contract_id from voucher_contract where enterprise_uscc = :e order by signed_on desc, contract_id desc")
-                .param("e", enterpriseUscc).query(String.class).list()
-                .forEach(id -> uploaded(id).ifPresent(all::add));
+        List<String> ids = jdbc.sql("select contract_id from voucher_contract where enterprise_uscc = :e "
+                        + "order by signed_on desc, contract_id desc")
+                .param("e", enterpriseUscc).query(String.class).list();
+        Map<String, Found> uploads = uploaded(ids);
+        ids.stream().map(uploads::get).filter(java.util.Objects::nonNull).forEach(all::add);
         return all;
     }
 

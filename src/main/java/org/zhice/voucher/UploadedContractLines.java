@@ -1,6 +1,7 @@
 package org.zhice.voucher;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,19 +26,18 @@ class UploadedContractLines implements ContractLines {
 
     @Override
     public Map<String, MeteredContract> find(Set<String> contractIds) {
+        List<String> uploadedIds = contractIds.stream().filter(id -> id != null && id.startsWith("UC")).toList();
         Map<String, MeteredContract> found = new HashMap<>();
-        for (String id : contractIds) {
-            if (id == null || !id.startsWith("UC")) {
-                continue;
-            }
-            contracts.uploaded(id).ifPresent(f -> {
-                Contract c = f.contract();
-                found.put(id, new MeteredContract(c.id(), c.enterpriseUscc(), c.providerUscc(), c.signedOn(),
-                        c.startOn(), c.endOn(), c.lines().stream()
-                        .map(l -> new MeteredContract.Line(l.sku(), l.unitPriceFen(), l.quantityMaxMicros()))
-                        .toList()));
-            });
+        if (uploadedIds.isEmpty()) {
+            return found;
         }
+        contracts.uploaded(uploadedIds).forEach((id, f) -> {
+            Contract c = f.contract();
+            found.put(id, new MeteredContract(c.id(), c.enterpriseUscc(), c.providerUscc(), c.signedOn(),
+                    c.startOn(), c.endOn(), c.lines().stream()
+                    .map(l -> new MeteredContract.Line(l.sku(), l.unitPriceFen(), l.quantityMaxMicros()))
+                    .toList()));
+        });
         return found;
     }
 }

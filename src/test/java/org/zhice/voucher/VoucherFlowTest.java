@@ -21,6 +21,7 @@ import org.zhice.identity.Role;
 import org.zhice.identity.Users;
 import org.zhice.ledger.Account;
 import org.zhice.ledger.Ledger;
+import org.zhice.metering.AcceptedUsage;
 import org.zhice.metering.IngestResult;
 import org.zhice.metering.Metering;
 import org.zhice.metering.UsageLine;
@@ -28,6 +29,7 @@ import org.zhice.policy.ProgramCatalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.hamcrest.Matchers.containsString;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
@@ -144,6 +146,32 @@ class VoucherFlowTest {
 
     Account account(java.util.UUID id) {
         return ledger.balances(id).orElseThrow();
+    }
+
+    @Test
+    void oneUploadAgainstSeveralUploadedContractsPricesEachEventByItsOwnContract() {
+        at(3, 26, 10);
+        // 12 元 against the reference 10 元: price basis 10 元; 8 元: basis 8 元 (spec §3)
+        String dear = contract(e1, LocalDate.of(2025, 3, 20));
+        String cheap = uploads.store(enterprise(e2), e2, new UploadedContracts.Upload(provider, "HT-8",
+                "2025-03-20", "2025-03-20", "2025-10-06", "sku,unit_price_fen,quantity_max\nT-910B,800,1000\n",
+                "contract.pdf", PDF));
+        Instant start = LocalDate.of(2025, 3, 25).atTime(9, 0).atZone(VoucherFixtures.SHANGHAI).toInstant();
+        Instant end = start.plusSeconds(3 * 3600);
+        IngestResult result = metering.ingest(provider, List.of(
+                new UsageLine("several-1", provider, dear, "T-910B", 2, BigDecimal.valueOf(6), start, end),
+                new UsageLine("several-2", provider, cheap, "T-910B", 2, BigDecimal.valueOf(6), start, end),
+                new UsageLine("several-3", provider, "UC2025-999999", "T-910B", 2, BigDecimal.valueOf(6), start, end),
+                new UsageLine("several-4", provider, cheap, "T-QWEN", null, BigDecimal.ONE, start, end)));
+
+        assertThat(result.results()).extracting(IngestResult.LineResult::outcome, IngestResult.LineResult::code)
+                .containsExactly(tuple(IngestResult.Outcome.ACCEPTED, null), tuple(IngestResult.Outcome.ACCEPTED, null),
+                        tuple(IngestResult.Outcome.REJECTED, "UNKNOWN_CONTRACT_LINE"),
+                        tuple(IngestResult.Outcome.REJECTED, "UNKNOWN_CONTRACT_LINE"));
+        assertThat(metering.acceptedUsage(dear)).extracting(AcceptedUsage::eventId, AcceptedUsage::amountFen)
+                .containsExactly(tuple("several-1", 6_000L));
+        assertThat(metering.acceptedUsage(cheap)).extracting(AcceptedUsage::eventId, AcceptedUsage::amountFen)
+                .containsExactly(tuple("several-2", 4_800L));
     }
 
     @Test
