@@ -235,7 +235,7 @@ public final class IngestBenchmark {
                     totals.uploads.get(), totals.retries.get(), seconds, stored, totals.accepted.get(),
                     totals.rejected.get(), totals.problems.get());
             System.out.println("ingest: " + ingestCpuReport);
-            System.out.println("ingest: what the ingesting backends were doing (sampled every 5 ms): " + waitReport);
+            System.out.println("ingest: what the ingesting backends were doing (sampled): " + waitReport);
             if (UsageIngestion.PROFILE) {
                 System.out.println("ingest: PostgreSQL backend cpu by phase (s): " + UsageIngestion.PG_TICKS.entrySet()
                         .stream().map(e -> e.getKey() + " " + e.getValue().get() / 100.0).toList());
@@ -568,15 +568,18 @@ public final class IngestBenchmark {
         return cpu;
     }
 
-    /** CPU used by this JVM and by every PostgreSQL process, to tell cost from a busy machine. */
     /**
      * Samples what the busy client backends are doing (PostgreSQL's wait events, or on the CPU)
-     * every 5 ms on its own connection, to show waits on locks or I/O that CPU time does not.
+     * every {@code bench.wait-sample-ms} (20) ms on its own connection, to show waits on locks or
+     * I/O that CPU time does not. Its own cost is in the measured part's CPU, and reported.
      */
     static final class WaitSampler {
         private final java.util.concurrent.ConcurrentHashMap<String, Long> counts = new java.util.concurrent.ConcurrentHashMap<>();
         private final Thread thread;
+        private final long intervalMillis = Long.getLong("bench.wait-sample-ms", 20);
         private volatile boolean running = true;
+        private volatile long samples;
+        private volatile long backendTicks;
 
         WaitSampler(DataSource dataSource) {
             thread = new Thread(() -> {
@@ -585,6 +588,13 @@ public final class IngestBenchmark {
                              select coalesce(wait_event_type || ':' || wait_event, 'on cpu'), state from pg_stat_activity
                              where backend_type = 'client backend' and pid <> pg_backend_pid() and state <> 'idle'
                              """)) {
+                    Path backendStat;
+                    try (java.sql.Statement pid = c.createStatement();
+                         java.sql.ResultSet rs = pid.executeQuery("select pg_backend_pid()")) {
+                        rs.next();
+                        backendStat = Path.of("/proc", Integer.toString(rs.getInt(1)), "stat");
+                    }
+                    long ticksBefore = ticks(backendStat);
                     while (running) {
                         try (java.sql.ResultSet rs = st.executeQuery()) {
                             while (rs.next()) {
@@ -595,8 +605,10 @@ public final class IngestBenchmark {
                                 counts.merge(what, 1L, Long::sum);
                             }
                         }
-                        Thread.sleep(5);
+                        samples++;
+                        Thread.sleep(intervalMillis);
                     }
+                    backendTicks = ticks(backendStat) - ticksBefore;
                 } catch (Exception e) {
                     counts.put("sampler failed: " + e.getMessage(), 0L);
                 }
@@ -605,24 +617,37 @@ public final class IngestBenchmark {
             thread.start();
         }
 
+        private static long ticks(Path stat) throws java.io.IOException {
+            String line = Files.readString(stat);
+            String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+
+        @SuppressWarnings("deprecation") // Thread.getId: Thread.threadId is Java 19+
         String stop() throws InterruptedException {
             running = false;
+            long ownNanos = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.getId());
             thread.join();
             long all = counts.values().stream().mapToLong(Long::longValue).sum();
             StringBuilder out = new StringBuilder();
             counts.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.1f%%; ", e.getKey(),
                             all == 0 ? 0 : 100.0 * e.getValue() / all)));
+            out.append(String.format(Locale.ROOT, "%ningest: the sampler itself: %,d samples every %d ms, "
+                            + "%.2f s cpu in its JVM thread + %.2f s in its backend (counted in the cpu above)",
+                    samples, intervalMillis, Math.max(0, ownNanos) / 1e9, backendTicks / 100.0));
             return out.toString();
         }
     }
 
+    /** CPU used by this JVM and by every PostgreSQL process, to tell cost from a busy machine. */
     static final class CpuMeter {
         private final Path pgData;
         private final long jvmStart;
         private final long jvmKernelStart;
         private final long pgStart;
         private final long wallStart = System.nanoTime();
+        private final long stealStart = stealTicks();
 
         CpuMeter(Path pgData) {
             this.pgData = pgData;
@@ -683,8 +708,20 @@ public final class IngestBenchmark {
             double pg = (pgCpuNanos() - pgStart) / 1e9;
             double wall = (System.nanoTime() - wallStart) / 1e9;
             return String.format(Locale.ROOT, "cpu %.1f s in the JVM (%.1f s of it kernel) + %.1f s in PostgreSQL over "
-                            + "%.1f s = %.1f µs per row (%.2f cores busy)", jvm, (jvmKernelTicks() - jvmKernelStart) / 100.0,
-                    pg, wall, rows == 0 ? 0 : (jvm + pg) * 1e6 / rows, (jvm + pg) / wall);
+                            + "%.1f s = %.1f µs per row (%.2f cores busy; steal %.2f s: the host ran something else "
+                            + "on this VM's cores)", jvm, (jvmKernelTicks() - jvmKernelStart) / 100.0,
+                    pg, wall, rows == 0 ? 0 : (jvm + pg) * 1e6 / rows, (jvm + pg) / wall,
+                    (stealTicks() - stealStart) / 100.0);
+        }
+
+        /** Steal time of all cores in ticks (1/100 s), from /proc/stat. */
+        private static long stealTicks() {
+            try {
+                String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
+                return Long.parseLong(cpu.trim().split("\\s+")[8]);
+            } catch (java.io.IOException | RuntimeException e) {
+                return 0;
+            }
         }
 
         /** Kernel time of this JVM in ticks (1/100 s), from /proc/self/stat. */
