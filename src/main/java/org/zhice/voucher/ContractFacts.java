@@ -61,7 +61,7 @@ public class ContractFacts {
     }
 
     Optional<Found> uploaded(String contractId) {
-        return Optional.ofNullable(uploaded(List.of(contractId)).get(contractId));
+        return contractId == null ? Optional.empty() : Optional.ofNullable(uploaded(List.of(contractId)).get(contractId));
     }
 
     /** The uploaded contracts among these ids, by id: two queries whatever their number. */
