@@ -16,6 +16,7 @@ import org.zhice.metering.IngestResult.Outcome;
 import org.zhice.metering.MeteringFixtures.World;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Ingestion on a real PostgreSQL: every check of spec §4 online, against the events the provider
@@ -173,6 +174,15 @@ class IngestionTest {
         assertThat(lineTotal(w.gpuContract(), "GPU-A")).isEqualTo(totalAfterFirst).isEqualTo(8_000_000);
         assertThat(metering.acceptedUsage(w.gpuContract())).hasSize(2);
         assertThat(metering.acceptedUsage(w.tokenContract())).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from metering_upload_problem where upload_id = :u")
+                .param("u", retry.uploadId()).query(Long.class).single()).isEqualTo(3);
+        assertThatThrownBy(() -> jdbc.sql("""
+                insert into metering_upload_problem (upload_id, line_no, code, message_key, args)
+                values (-1, 1, 'DUPLICATE_EVENT', 'metering.problem.duplicate', '')""").update())
+                .hasMessageContaining("names an upload that does not exist");
+        assertThatThrownBy(() -> jdbc.sql("delete from metering_upload where id = :u")
+                .param("u", retry.uploadId()).update())
+                .hasMessageContaining("cannot be deleted");
     }
 
     @Test
