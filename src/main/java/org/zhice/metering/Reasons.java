@@ -24,12 +24,14 @@ final class Reasons {
     static final String ADJUSTED_EVENT_NOT_IN_FORCE = "ADJUSTED_EVENT_NOT_IN_FORCE";
     /** The adjusted event was counted by a redemption: corrections of paid usage go through the office. */
     static final String ADJUSTED_EVENT_COUNTED = "ADJUSTED_EVENT_COUNTED";
+    /** The adjusted event is under the enterprise's open dispute: the program office decides it first. */
+    static final String ADJUSTED_EVENT_DISPUTED = "ADJUSTED_EVENT_DISPUTED";
     /** The program office upheld the enterprise's dispute. */
     static final String DISPUTE_UPHELD = "DISPUTE_UPHELD";
 
     /** Every reason a stored event can carry, for pages and messages. */
     static final List<String> ALL = List.of(TOO_LATE, NOT_YET_ENDED, ADJUSTED_EVENT_UNKNOWN, ADJUSTMENT_CHANGES_LINE,
-            ADJUSTED_EVENT_NOT_IN_FORCE, ADJUSTED_EVENT_COUNTED, UsageReason.UNKNOWN_CONTRACT_LINE.name(),
+            ADJUSTED_EVENT_NOT_IN_FORCE, ADJUSTED_EVENT_COUNTED, ADJUSTED_EVENT_DISPUTED, UsageReason.UNKNOWN_CONTRACT_LINE.name(),
             UsageReason.OUTSIDE_CONTRACT_TERM.name(), UsageReason.INCONSISTENT_QUANTITY.name(),
             UsageReason.CAPACITY_EXCEEDED.name(), UsageReason.OVER_CONTRACT_QUANTITY.name(), DISPUTE_UPHELD);
 

@@ -142,7 +142,7 @@ class UsageIngestion {
     /** A stored event with the same (provider, event id) as one in the batch, or one an adjustment names. */
     private record Stored(long usageId, String eventId, String contractId, String sku, int units, long quantityMicros,
                           long startNanos, long endNanos, String adjusts, String status, boolean inCapacity,
-                          String countedBy) {
+                          String countedBy, boolean disputed) {
         int gpus() {
             return Math.max(units, 0);
         }
@@ -449,6 +449,10 @@ class UsageIngestion {
                     reject(i, Reasons.ADJUSTMENT_CHANGES_LINE);
                 } else if (target.countedBy() != null) {
                     reject(i, Reasons.ADJUSTED_EVENT_COUNTED);
+                } else if (target.disputed()) {
+                    // the enterprise disputes it: the office decides first (the row is locked, so a
+                    // dispute cannot arrive between this check and the supersede)
+                    reject(i, Reasons.ADJUSTED_EVENT_DISPUTED);
                 } else if (!"accepted".equals(target.status()) || !claimed.add(adjusts)) {
                     reject(i, Reasons.ADJUSTED_EVENT_NOT_IN_FORCE);
                 } else {
@@ -739,7 +743,7 @@ class UsageIngestion {
             Map<String, Stored> found = new HashMap<>();
             jdbc.sql("""
                     select usage_id, event_id, contract_id, sku, units, quantity_micros, start_ns, end_ns,
-                           adjusts_event_id, status, in_capacity, counted_by
+                           adjusts_event_id, status, in_capacity, counted_by, disputed
                     from usage_event where provider_no = :p and event_id = any(:ids)
                     """ + (lock ? " for update" : ""))
                     .param("p", providerNo).param("ids", ids.toArray(String[]::new))
@@ -750,7 +754,7 @@ class UsageIngestion {
                         }
                         Stored s = new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), units,
                                 rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getString(9), rs.getString(10),
-                                rs.getBoolean(11), rs.getString(12));
+                                rs.getBoolean(11), rs.getString(12), rs.getBoolean(13));
                         found.put(s.eventId(), s);
                     });
             return found;
@@ -1098,26 +1102,24 @@ class UsageIngestion {
                     + "min_start_ns, max_end_ns)", rows);
         }
 
-        /** The events corrected or withdrawn stop counting; a dispute about one of them is moot. */
+        /**
+         * The events corrected or withdrawn stop counting. None is under an open dispute (such an
+         * adjustment is rejected {@link Reasons#ADJUSTED_EVENT_DISPUTED}, the rows locked since);
+         * a dispute resolved earlier stays as the office resolved it.
+         */
         private void supersedeStored() {
             long[] ids = superseded.stream().mapToLong(s -> s[0]).toArray();
             long[] by = superseded.stream().mapToLong(s -> s[1]).toArray();
             int changed = jdbc.sql("""
-                    update usage_event e set status = 'superseded', superseded_by = u.by, in_capacity = false,
-                        disputed = false
+                    update usage_event e set status = 'superseded', superseded_by = u.by, in_capacity = false
                     from unnest(:ids::bigint[], :by::bigint[]) as u(id, by)
-                    where e.usage_id = u.id and e.status = 'accepted' and e.counted_by is null
+                    where e.usage_id = u.id and e.status = 'accepted' and e.counted_by is null and not e.disputed
                     """)
                     .param("ids", ids).param("by", by).update();
             if (changed != ids.length) {
                 throw new IllegalStateException("upload " + uploadId + ": " + (ids.length - changed)
                         + " adjusted events changed while locked");
             }
-            jdbc.sql("""
-                    update usage_dispute set resolution = 'superseded', resolved_by = :by, resolved_at = :at
-                    where usage_id = any(:ids) and resolution is null
-                    """)
-                    .param("by", upload.actor()).param("at", OffsetDateTime.now(clock)).param("ids", ids).update();
         }
 
         private void insertProblems() {

@@ -34,10 +34,7 @@ class CountingAndDisputesTest {
     }
 
     List<Long> push(World w, String... lines) {
-        byte[] body = MeteringFixtures.ndjson(List.of(lines));
-        IngestResult result = ingestion.ingest(new UsageIngestion.Upload(w.provider(), "test", "api", null,
-                Metering.sha256(body), "ndjson", null), UsageParsing.ndjson(body, UsageIngestion.MAX_LINES));
-        return result.results().stream().map(IngestResult.LineResult::usageId).toList();
+        return pushResult(w, lines).results().stream().map(IngestResult.LineResult::usageId).toList();
     }
 
     @Test
@@ -111,7 +108,7 @@ class CountingAndDisputesTest {
     }
 
     @Test
-    void countedEventsCannotBeDisputedAndACorrectionClosesADispute() {
+    void countedEventsCannotBeDisputedAndADisputedOneCannotBeCorrectedAway() {
         World w = world();
         List<Long> ids = push(w,
                 w.gpu("e1", 2, "4", "2025-03-08T10:00:00+08:00", "2025-03-08T12:00:00+08:00"),
@@ -119,14 +116,35 @@ class CountingAndDisputesTest {
         tx.executeWithoutResult(s -> metering.markCounted("R-9", List.of(ids.get(0))));
         assertThatThrownBy(() -> disputes.raise(w.enterprise(), ids.get(0), "late", "ent-user"))
                 .isInstanceOf(MeteringException.class).hasMessage("metering.dispute.counted");
+        long lineBefore = lineTotal(w);
 
+        // the provider cannot close the enterprise's dispute with a correction: the office decides first
         long dispute = disputes.raise(w.enterprise(), ids.get(1), "只用了一小时", "ent-user");
-        push(w, MeteringFixtures.event("e2-fix", w.provider(), w.gpuContract(), "GPU-A", 2, "2",
-                "2025-03-08T12:00:00+08:00", "2025-03-08T13:00:00+08:00", "e2"));
+        IngestResult refused = pushResult(w, MeteringFixtures.event("e2-fix", w.provider(), w.gpuContract(), "GPU-A",
+                2, "2", "2025-03-08T12:00:00+08:00", "2025-03-08T13:00:00+08:00", "e2"));
+        assertThat(refused.results()).extracting(IngestResult.LineResult::code)
+                .containsExactly("ADJUSTED_EVENT_DISPUTED");
+        assertThat(metering.acceptedUsage(w.gpuContract())).extracting(AcceptedUsage::eventId).containsExactly("e1");
+        assertThat(jdbc.sql("select resolution is null from usage_dispute where id = :id").param("id", dispute)
+                .query(Boolean.class).single()).as("still open").isTrue();
+        assertThat(lineTotal(w)).isEqualTo(lineBefore);
+
+        // once the office has dismissed the dispute, the provider may correct the event
+        disputes.dismiss(dispute, "日志显示作业已运行", "office");
+        IngestResult corrected = pushResult(w, MeteringFixtures.event("e2-fix2", w.provider(), w.gpuContract(),
+                "GPU-A", 2, "2", "2025-03-08T12:00:00+08:00", "2025-03-08T13:00:00+08:00", "e2"));
+        assertThat(corrected.accepted()).isEqualTo(1);
         assertThat(metering.acceptedUsage(w.gpuContract())).extracting(AcceptedUsage::eventId)
-                .containsExactly("e1", "e2-fix");
+                .containsExactly("e1", "e2-fix2");
         assertThat(jdbc.sql("select resolution from usage_dispute where id = :id").param("id", dispute)
-                .query(String.class).single()).isEqualTo("superseded");
+                .query(String.class).single()).isEqualTo("dismissed");
+        assertThat(lineTotal(w)).isEqualTo(lineBefore - 2_000_000);
+    }
+
+    IngestResult pushResult(World w, String... lines) {
+        byte[] body = MeteringFixtures.ndjson(List.of(lines));
+        return ingestion.ingest(new UsageIngestion.Upload(w.provider(), "test", "api", null,
+                Metering.sha256(body), "ndjson", null), UsageParsing.ndjson(body, UsageIngestion.MAX_LINES));
     }
 
     long lineTotal(World w) {
