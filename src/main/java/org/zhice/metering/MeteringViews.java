@@ -54,19 +54,37 @@ class MeteringViews {
         return UploadResults.of(jdbc, uploadId, false, fromLine, fromLine + LINES_PER_PAGE);
     }
 
-    record LineRow(String contractId, String sku, String providerUscc, long acceptedMicros) {
+    /**
+     * A contract line of an enterprise: what its provider's accepted events add up to, and how much
+     * of that is under the enterprise's open disputes (it does not count until the office decides).
+     */
+    record LineRow(String contractId, String sku, String providerUscc, long acceptedMicros, long disputedMicros) {
+        /** What counts now: accepted and not under dispute. */
         public String quantity() {
-            return org.zhice.rules.Quantities.format(acceptedMicros);
+            return org.zhice.rules.Quantities.format(acceptedMicros - disputedMicros);
+        }
+
+        public String disputedQuantity() {
+            return org.zhice.rules.Quantities.format(disputedMicros);
         }
     }
 
     /** The contract lines of an enterprise that metering has events for. */
     List<LineRow> lines(String enterpriseUscc) {
         return jdbc.sql("""
-                select contract_id, sku, provider_uscc, accepted_micros from metering_line
-                where enterprise_uscc = :e order by contract_id, sku limit 1000
+                select l.contract_id, l.sku, l.provider_uscc, l.accepted_micros, coalesce(d.micros, 0)
+                from metering_line l
+                left join (
+                    select e.contract_id, e.sku, sum(e.quantity_micros) as micros
+                    from usage_dispute x join usage_event e on e.usage_id = x.usage_id
+                    where x.enterprise_uscc = :e and x.resolution is null and e.disputed
+                    group by e.contract_id, e.sku) d on d.contract_id = l.contract_id and d.sku = l.sku
+                where l.enterprise_uscc = :e order by l.contract_id, l.sku limit 1000
                 """)
-                .param("e", enterpriseUscc).query(LineRow.class).list();
+                .param("e", enterpriseUscc)
+                .query((rs, n) -> new LineRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getLong(5)))
+                .list();
     }
 
     /**

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.zhice.identity.CurrentUser;
+import org.zhice.registry.Registry;
 
 /**
  * An enterprise's usage as its providers reported it: per contract, per day (by the event's start
@@ -29,11 +30,13 @@ class UsagePages {
 
     private final MeteringViews views;
     private final Disputes disputes;
+    private final Registry registry;
     private final MessageSource messages;
 
-    UsagePages(MeteringViews views, Disputes disputes, MessageSource messages) {
+    UsagePages(MeteringViews views, Disputes disputes, Registry registry, MessageSource messages) {
         this.views = views;
         this.disputes = disputes;
+        this.registry = registry;
         this.messages = messages;
     }
 
@@ -43,6 +46,8 @@ class UsagePages {
         CurrentUser user = CurrentUser.require();
         List<MeteringViews.LineRow> lines = views.lines(user.orgUscc());
         model.addAttribute("lines", lines);
+        model.addAttribute("names", registry.names(lines.stream().map(MeteringViews.LineRow::providerUscc)
+                .distinct().toList()));
         String selected = contract;
         if (selected == null && !lines.isEmpty()) {
             selected = lines.get(0).contractId();

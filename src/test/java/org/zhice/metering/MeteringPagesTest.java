@@ -135,6 +135,11 @@ class MeteringPagesTest {
                 .andExpect(flash().attributeExists("notice"));
         assertThat(metering.acceptedUsage(world.gpuContract())).extracting(AcceptedUsage::eventId)
                 .as("pg-2 was rejected, pg-3 is disputed").containsExactly("pg-1");
+        String overview = mvc.perform(get("/metering/usage").param("lang", "en").with(user(as(enterprise))))
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(overview).as("the line counts pg-1's 8 GPU-hours; pg-3's 4 are shown as disputed")
+                .containsPattern("class=\"num\">8</td>\\s*<td class=\"num\">4</td>")
+                .contains("Disputed");
 
         // the office upholds it
         String disputes = mvc.perform(get("/metering/disputes").with(user(as(office))))
