@@ -28,8 +28,16 @@ class MeteringViews {
         this.jdbc = jdbc;
     }
 
+    /** An upload; its time as it reads in +08:00, the platform's time zone (the driver gives UTC). */
     record UploadRow(long id, OffsetDateTime receivedAt, String receivedBy, String channel, String format,
                      String fileName, int lines, int accepted, int rejected, int problems) {
+        UploadRow {
+            receivedAt = inShanghai(receivedAt);
+        }
+    }
+
+    static OffsetDateTime inShanghai(OffsetDateTime at) {
+        return at == null ? null : at.withOffsetSameInstant(ShanghaiTime.OFFSET);
     }
 
     List<UploadRow> uploads(String providerUscc) {
@@ -182,6 +190,11 @@ class MeteringViews {
                       String eventId, String sku, long quantityMicros, Long amountFen, Instant start, Instant end,
                       String reason, String raisedBy, OffsetDateTime raisedAt, String resolution,
                       String resolutionNote, String resolvedBy, OffsetDateTime resolvedAt) {
+        DisputeRow {
+            raisedAt = inShanghai(raisedAt);
+            resolvedAt = inShanghai(resolvedAt);
+        }
+
         public String quantity() {
             return org.zhice.rules.Quantities.format(quantityMicros);
         }

@@ -106,7 +106,8 @@ class MeteringPagesTest {
                 .andExpect(content().string(allOf(containsString("4 lines: 2 accepted, 1 rejected, 1 with errors"),
                         containsString("Not valid JSON"))));
         mvc.perform(get("/metering/uploads").with(user(as(provider))))
-                .andExpect(content().string(containsString(location)));
+                .andExpect(content().string(allOf(containsString(location),
+                        containsString("2025-03-20 10:00:00")))); // received at 10:00 in +08:00, not 02:00 UTC
 
         // the enterprise sees the day and disputes pg-3
         mvc.perform(get("/metering/usage").with(user(as(enterprise))))
