@@ -32,7 +32,7 @@ class Disputes {
     }
 
     private record EventState(String enterpriseUscc, String status, boolean disputed, String countedBy,
-                              String contractId, String sku, long quantityMicros) {
+                              String contractId, String sku, long quantityMicros, String eventId) {
     }
 
     @Transactional
@@ -46,14 +46,14 @@ class Disputes {
             throw new MeteringException("metering.dispute.notFound", Long.toString(usageId));
         }
         if (event.countedBy() != null) {
-            throw new MeteringException("metering.dispute.counted", usageId, event.countedBy());
+            throw new MeteringException("metering.dispute.counted", event.eventId(), event.countedBy());
         }
         if (!"accepted".equals(event.status()) || event.disputed()) {
-            throw new MeteringException("metering.dispute.notCounting", usageId);
+            throw new MeteringException("metering.dispute.notCounting", event.eventId());
         }
         if (jdbc.sql("select count(*) from usage_dispute where usage_id = :u").param("u", usageId)
                 .query(Long.class).single() > 0) {
-            throw new MeteringException("metering.dispute.once", usageId);
+            throw new MeteringException("metering.dispute.once", event.eventId());
         }
         long id = jdbc.sql("""
                 insert into usage_dispute (usage_id, enterprise_uscc, reason, raised_by, raised_at)
@@ -126,7 +126,8 @@ class Disputes {
 
     private EventState lock(long usageId) {
         return jdbc.sql("""
-                select l.enterprise_uscc, e.status, e.disputed, e.counted_by, e.contract_id, e.sku, e.quantity_micros
+                select l.enterprise_uscc, e.status, e.disputed, e.counted_by, e.contract_id, e.sku, e.quantity_micros,
+                       e.event_id
                 from usage_event e
                 join metering_provider p on p.provider_no = e.provider_no
                 left join metering_line l
@@ -136,7 +137,7 @@ class Disputes {
                 """)
                 .param("u", usageId)
                 .query((rs, n) -> new EventState(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getLong(7)))
+                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8)))
                 .optional().orElse(null);
     }
 }
