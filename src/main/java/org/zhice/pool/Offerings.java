@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.context.support.DefaultMessageSourceResolvable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -100,6 +101,15 @@ class Offerings {
             problems.add(new PoolException.Problem("listedFrom", "pool.offering.versionAfterPrevious",
                     previous.listedFrom()));
         }
+        problems.addAll(changedTerms(previous, same));
+        if (problems.isEmpty() && same.capacity() != null && Offering.GPU_HOUR.equals(same.unit())) {
+            // the provider learns at once; approve checks again under the lock accepts take
+            peakReservation(providerUscc, previous.sku(), from, same.listedTo())
+                    .filter(peak -> peak.gpus() > same.capacity())
+                    .ifPresent(peak -> problems.add(new PoolException.Problem("capacity",
+                            "pool.offering.capacityBelowReserved", previous.sku(), same.capacity(), peak.gpus(),
+                            peak.day(), peak.contractList())));
+        }
         if (!problems.isEmpty()) {
             throw new PoolException(problems);
         }
@@ -112,7 +122,9 @@ class Offerings {
     /**
      * Approves a pending offering. Its listing starts no earlier than today (tomorrow for a new
      * version); the version it supersedes stops being listed the day before. Refused, changing
-     * nothing, when its listing would overlap another approved row of the SKU or has passed.
+     * nothing, when its listing would overlap another approved row of the SKU or has passed, when
+     * it changes the unit, category or resource of the version it supersedes, or when its capacity
+     * is below the GPUs that reservations of the SKU hold on some day of its listing.
      */
     @Transactional
     Offering approve(long id, String actor) {
@@ -120,14 +132,38 @@ class Offerings {
         if (!offering.pending()) {
             throw new PoolException(null, "pool.review.notPending", offering.sku(), offering.version());
         }
-        LocalDate earliest = offering.supersedesId() == null ? today() : today().plusDays(1);
-        LocalDate from = offering.listedFrom().isBefore(earliest) ? earliest : offering.listedFrom();
+        LocalDate from = listedFromOnApproval(offering);
         if (from.isAfter(offering.listedTo())) {
             throw new PoolException(null, "pool.review.listingPassed", offering.sku(), offering.version(),
                     offering.listedTo());
         }
-        if (offering.supersedesId() != null) {
-            Offering previous = lock(offering.supersedesId()).orElseThrow();
+        // The approved rows of the SKU listed on a day from `from` on are the only rows an accept can
+        // reserve GPUs of [from, listedTo] against (an accept's window ends within its row's listing):
+        // locked here, as an accept locks its row, before the reservations are counted, an accept
+        // either committed its reservation before (counted below) or waits and then finds its row's
+        // listing ended the day before this version starts. One statement in id order, so that two
+        // approvals of one SKU cannot deadlock.
+        Long previousId = offering.supersedesId();
+        Offering previous = lockApprovedFrom(offering.providerUscc(), offering.sku(), from, previousId).stream()
+                .filter(o -> previousId != null && o.id() == previousId)
+                .findFirst().orElse(null);
+        if (previous != null) {
+            List<PoolException.Problem> changed = changedTerms(previous, draftOf(offering));
+            if (!changed.isEmpty()) {
+                PoolException.Problem p = changed.get(0);
+                throw new PoolException(null, "pool.review.versionChanged", offering.sku(), offering.version(),
+                        new DefaultMessageSourceResolvable("pool.field." + p.field()), previous.version());
+            }
+        }
+        if (offering.gpu()) {
+            Optional<Peak> peak = peakReservation(offering.providerUscc(), offering.sku(), from, offering.listedTo())
+                    .filter(p -> p.gpus() > offering.capacity());
+            if (peak.isPresent()) {
+                throw new PoolException(null, "pool.review.capacityBelowReserved", offering.sku(), offering.version(),
+                        offering.capacity(), peak.get().gpus(), peak.get().day(), peak.get().contractList());
+            }
+        }
+        if (previous != null) {
             if (previous.approved() && !previous.listedTo().isBefore(from)) {
                 if (!previous.listedFrom().isBefore(from)) {
                     throw new PoolException(null, "pool.review.overlap", offering.sku(), previous.version(),
@@ -285,6 +321,82 @@ class Offerings {
         };
     }
 
+    /** The day a pending row is listed from if approved today: its start, but no earlier than today (tomorrow for a new version). */
+    LocalDate listedFromOnApproval(Offering offering) {
+        LocalDate earliest = offering.supersedesId() == null ? today() : today().plusDays(1);
+        return offering.listedFrom().isBefore(earliest) ? earliest : offering.listedFrom();
+    }
+
+    /**
+     * A new version keeps what the SKU is: its unit, category and resource (GPU model or model
+     * name); a different one is a new SKU. One problem per changed field, naming the old value.
+     */
+    static List<PoolException.Problem> changedTerms(Offering previous, Draft d) {
+        List<PoolException.Problem> problems = new ArrayList<>();
+        if (d.unit() != null && !d.unit().equals(previous.unit())) {
+            problems.add(new PoolException.Problem("unit", "pool.offering.versionKeeps",
+                    new DefaultMessageSourceResolvable("pool.unit." + previous.unit())));
+        }
+        if (d.category() != null && !d.category().equals(previous.category())) {
+            problems.add(new PoolException.Problem("category", "pool.offering.versionKeeps",
+                    new DefaultMessageSourceResolvable("category." + previous.category())));
+        }
+        if (d.resourceName() != null && !d.resourceName().isBlank()
+                && !d.resourceName().strip().equals(previous.resourceName())) {
+            problems.add(new PoolException.Problem("resourceName", "pool.offering.versionKeeps",
+                    previous.resourceName()));
+        }
+        return problems;
+    }
+
+    private static Draft draftOf(Offering o) {
+        return new Draft(o.sku(), o.category(), o.resourceName(), o.domestic(), o.unit(), o.capacity(), o.regionCode(),
+                o.referencePriceFen(), o.listedFrom(), o.listedTo());
+    }
+
+    /**
+     * The most GPUs the reservations of a SKU hold at once on one day of a window, the first day
+     * they do and the contracts holding GPUs that day.
+     */
+    public record Peak(int gpus, LocalDate day, List<String> contracts) {
+        public String contractList() {
+            return String.join(", ", contracts);
+        }
+    }
+
+    /** The peak of the reservations of {@code (provider, sku)} over [from, to]; empty when none falls in it. */
+    Optional<Peak> peakReservation(String providerUscc, String sku, LocalDate from, LocalDate to) {
+        if (from == null || to == null || to.isBefore(from)) {
+            return Optional.empty();
+        }
+        return jdbc.sql("""
+                select day::date, sum(r.gpus), array_agg(distinct r.contract_id order by r.contract_id)
+                from pool_reservation r
+                cross join lateral generate_series(greatest(r.start_on, :from), least(r.end_on, :to),
+                                                   interval '1 day') as day
+                where r.provider_uscc = :p and r.sku = :sku and r.start_on <= :to and r.end_on >= :from
+                group by day
+                order by 2 desc, 1
+                limit 1
+                """)
+                .param("p", providerUscc).param("sku", sku).param("from", from).param("to", to)
+                .query((rs, n) -> new Peak(rs.getInt(2), rs.getObject(1, LocalDate.class),
+                        List.of((String[]) rs.getArray(3).getArray())))
+                .optional();
+    }
+
+    /**
+     * For a pending row of the review queue: the peak of the reservations of its SKU over the
+     * listing it would get if approved today (empty for token services and without reservations).
+     */
+    Optional<Peak> peakDuringListing(Offering pending) {
+        if (!pending.gpu()) {
+            return Optional.empty();
+        }
+        return peakReservation(pending.providerUscc(), pending.sku(), listedFromOnApproval(pending),
+                pending.listedTo());
+    }
+
     // ------------------------------------------------------------------ reading
 
     Optional<Offering> find(long id) {
@@ -296,6 +408,23 @@ class Offerings {
     Optional<Offering> lock(long id) {
         return jdbc.sql("select " + COLUMNS + " from pool_offering where id = :id for update")
                 .param("id", id).query(Offerings::row).optional();
+    }
+
+    /**
+     * Locks, in id order, the approved rows of {@code (provider, sku)} listed on some day from
+     * {@code from} on, and the row {@code alsoId} (when not null).
+     */
+    private List<Offering> lockApprovedFrom(String providerUscc, String sku, LocalDate from, Long alsoId) {
+        return jdbc.sql("select " + COLUMNS + """
+                 from pool_offering
+                where provider_uscc = :p and sku = :sku
+                  and ((status = 'approved' and listed_to >= :from) or id = :also)
+                order by id
+                for update
+                """)
+                .param("p", providerUscc).param("sku", sku).param("from", from)
+                .param("also", alsoId == null ? -1L : alsoId)
+                .query(Offerings::row).list();
     }
 
     /** The approved row of {@code (provider, sku)} listed on {@code date} (spec §3). */

@@ -40,15 +40,18 @@ class ReviewPages {
     String queue(Model model, Locale locale) {
         List<Offering> pending = offerings.pending();
         Map<Long, Offering> previous = new HashMap<>();
+        Map<Long, Offerings.Peak> peaks = new HashMap<>();
         Set<String> parties = new HashSet<>();
         for (Offering o : pending) {
             parties.add(o.providerUscc());
+            offerings.peakDuringListing(o).ifPresent(p -> peaks.put(o.id(), p));
             if (o.supersedesId() != null) {
                 offerings.find(o.supersedesId()).ifPresent(p -> previous.put(o.id(), p));
             }
         }
         model.addAttribute("pending", pending);
         model.addAttribute("previous", previous);
+        model.addAttribute("peaks", peaks);
         model.addAttribute("names", registry.names(parties));
         model.addAttribute("today", offerings.today());
         model.addAttribute("regionNames", RegionNames.of(registry, locale));
