@@ -293,7 +293,7 @@ class Offerings {
                     d.regionCode() == null ? "" : d.regionCode()));
         }
         if (d.referencePriceFen() == null || d.referencePriceFen() < 1 || d.referencePriceFen() > 100_000_000L) {
-            problems.add(new PoolException.Problem("referencePriceFen", "pool.offering.price"));
+            problems.add(new PoolException.Problem("referencePriceYuan", "pool.offering.price")); // the form's field
         }
         if (d.listedFrom() == null) {
             problems.add(new PoolException.Problem("listedFrom", "pool.offering.date"));

@@ -163,6 +163,8 @@ class PoolPagesTest {
                 .andExpect(status().isUnprocessableContent())
                 .andExpect(content().string(containsString("Capacity (GPUs at once): &quot;many&quot; is not a whole number")))
                 .andExpect(content().string(containsString("at most two decimals")))
+                .andExpect(content().string(not(containsString("referencePriceFen"))))
+                .andExpect(content().string(not(containsString("must be above 0"))))
                 .andExpect(content().string(containsString("Listed from: &quot;tomorrow&quot; is not a date")));
         mvc.perform(post("/pool/demands").with(user(as("pool-a"))).with(csrf()).param("lang", "zh-CN")
                         .param("unit", "gpu_hour").param("resourceName", "H20").param("gpus", "0")

@@ -307,7 +307,7 @@ class PoolTest {
                 false, Offering.GPU_HOUR, 0, "999999", -5L, TODAY.minusDays(1), TODAY.minusDays(2)), "p"))
                 .isInstanceOf(PoolException.class)
                 .satisfies(e -> assertThat(((PoolException) e).problems()).extracting(PoolException.Problem::field)
-                        .contains("sku", "category", "resourceName", "capacity", "regionCode", "referencePriceFen",
+                        .contains("sku", "category", "resourceName", "capacity", "regionCode", "referencePriceYuan",
                                 "listedTo", "listedFrom"));
         assertThat(jdbc.sql("select count(*) from pool_offering").query(Long.class).single()).isEqualTo(before);
 
