@@ -34,6 +34,11 @@ class MeteringViews {
         UploadRow {
             receivedAt = inShanghai(receivedAt);
         }
+
+        /** The lines that carried an event or a problem: neither a CSV header nor blank lines. */
+        public int reportedLines() {
+            return accepted + rejected + problems;
+        }
     }
 
     static OffsetDateTime inShanghai(OffsetDateTime at) {

@@ -178,6 +178,21 @@ class MeteringPagesTest {
     }
 
     @Test
+    void aCsvUploadCountsItsEventLinesNotItsHeader() throws Exception {
+        String file = "event_id,provider_uscc,contract_id,sku,units,quantity,start,end\n"
+                + "csv-1," + world.provider() + "," + world.tokenContract() + ",TOK,,2,2025-03-06T10:00:00+08:00,"
+                + "2025-03-06T12:00:00+08:00\n"
+                + "csv-2," + world.provider() + "," + world.tokenContract() + ",TOK,,-1,2025-03-06T10:00:00+08:00,"
+                + "2025-03-06T12:00:00+08:00\n\n";
+        String location = mvc.perform(multipart("/metering/uploads").file(new MockMultipartFile("file", "u.csv",
+                                "text/csv", file.getBytes(StandardCharsets.UTF_8)))
+                        .param("uploadKey", "form-csv").with(user(as(provider))).with(csrf()))
+                .andReturn().getResponse().getRedirectedUrl();
+        mvc.perform(get(location).with(user(as(provider))))
+                .andExpect(content().string(containsString("共 2 行：接受 1，拒绝 1，错误行 0")));
+    }
+
+    @Test
     void aFileThatIsNotUsageIsRefusedWholeAndNamed() throws Exception {
         MockMultipartFile csv = new MockMultipartFile("file", "usage.csv", "text/csv",
                 "event_id,contract_id\nx,y\n".getBytes(StandardCharsets.UTF_8));
