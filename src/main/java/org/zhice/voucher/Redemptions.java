@@ -411,9 +411,15 @@ public class Redemptions {
                 .param("id", id).query(RedemptionRecord::row).optional();
     }
 
-    /** Visible to the enterprise, the payee (a provider that deducts) and staff. */
+    /**
+     * Visible to the enterprise, the payee (a provider that deducts), the provider of the
+     * voucher's contract (whoever files in the program) and staff.
+     */
     Optional<RedemptionRecord> visible(Actor actor, String id) {
-        return find(id).filter(r -> actor.maySee(r.enterpriseUscc()) || actor.maySee(r.payeeUscc()));
+        return onContract(id).filter(c -> actor.maySee(c.redemption().enterpriseUscc())
+                        || actor.maySee(c.redemption().payeeUscc())
+                        || (actor.is(Role.PROVIDER) && actor.maySee(c.providerUscc())))
+                .map(OnContract::redemption);
     }
 
     RedemptionRecord lock(String id) {
@@ -434,6 +440,53 @@ public class Redemptions {
                          from voucher_redemption r where r.enterprise_uscc = :o or r.payee_uscc = :o
                         order by r.submitted_at desc, r.id desc limit :n""")
                 .param("o", uscc).param("n", Applications.LIST_LIMIT).query(RedemptionRecord::row).list();
+    }
+
+    /**
+     * A redemption with what the provider of its contract sees beside it: the contract, the
+     * metered usage it counted and, once a disbursement batch paid it, the value date and the
+     * payee (the enterprise where it claims after payment, the provider where it deducts).
+     * {@code providerUscc} is null for a voucher on a contract that was never found.
+     */
+    public record OnContract(RedemptionRecord redemption, String contractId, String providerUscc, long usageFen,
+                             int usageEvents, LocalDate paidOn, String paidToUscc) {
+
+        public boolean paid() {
+            return paidOn != null;
+        }
+    }
+
+    private static final String ON_CONTRACT = "select " + RedemptionRecord.COLUMNS + """
+            , a.contract_id, a.provider_uscc, d.value_date as paid_on, l.payee_uscc as paid_to,
+              (select coalesce(sum(u.amount_fen), 0) from voucher_redemption_usage u
+                where u.redemption_id = r.id) as usage_fen,
+              (select count(*) from voucher_redemption_usage u where u.redemption_id = r.id) as usage_events
+            from voucher_redemption r
+            join voucher_application a on a.id = r.application_id
+            left join voucher_disbursement_line l on l.redemption_id = r.id
+            left join voucher_disbursement d on d.id = l.disbursement_id
+            """;
+
+    private static OnContract onContractRow(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new OnContract(RedemptionRecord.row(rs, n), rs.getString("contract_id"), rs.getString("provider_uscc"),
+                rs.getLong("usage_fen"), rs.getInt("usage_events"), rs.getObject("paid_on", LocalDate.class),
+                rs.getString("paid_to"));
+    }
+
+    Optional<OnContract> onContract(String id) {
+        return jdbc.sql(ON_CONTRACT + "where r.id = :id").param("id", id).query(Redemptions::onContractRow).optional();
+    }
+
+    /**
+     * The redemptions on vouchers whose contract this provider provides, whoever filed them and
+     * whoever is paid; latest first. Never another provider's: the provider is the one the
+     * application recorded from the contract.
+     */
+    List<OnContract> ofProvider(String providerUscc) {
+        return jdbc.sql(ON_CONTRACT + """
+                        where a.provider_uscc = :p
+                        order by r.submitted_at desc, r.id desc limit :n""")
+                .param("p", providerUscc).param("n", Applications.LIST_LIMIT).query(Redemptions::onContractRow).list();
     }
 
     List<RedemptionRecord> queue() {

@@ -51,11 +51,14 @@ class VoucherApi {
     private final IdempotentRequests idempotent;
     private final VoucherText text;
     private final JsonMapper json;
+    private final org.zhice.registry.Registry registry;
     private final java.time.Clock clock;
 
     VoucherApi(Applications applications, Redemptions redemptions, ContractFacts contracts, Dashboard dashboard,
-               IdempotentRequests idempotent, VoucherText text, JsonMapper json, java.time.Clock clock) {
+               IdempotentRequests idempotent, VoucherText text, JsonMapper json, org.zhice.registry.Registry registry,
+               java.time.Clock clock) {
         this.clock = clock;
+        this.registry = registry;
         this.applications = applications;
         this.redemptions = redemptions;
         this.contracts = contracts;
@@ -100,10 +103,17 @@ class VoucherApi {
                            String preparedBy, String decidedBy, OffsetDateTime decidedAt) {
     }
 
+    /**
+     * A redemption: {@code usageFen} is the metered usage it counted (once decided); {@code paidOn}
+     * and {@code paidToUscc} are the value date and the payee of the disbursement batch that paid
+     * {@code paidFen}, null until one did.
+     */
     record RedemptionView(String id, String applicationId, String programId, String enterpriseUscc, String payeeUscc,
                           LocalDate periodFrom, LocalDate periodTo, boolean last, String stage, String status,
                           String standing, long rawFen, long subsidyFen, List<Reason> reasons, List<String> invoices,
-                          LocalDate noticeFrom, LocalDate noticeUntil, int openObjections, long paidFen) {
+                          LocalDate noticeFrom, LocalDate noticeUntil, int openObjections, long paidFen,
+                          String contractId, String enterpriseName, String mode, long usageFen, LocalDate paidOn,
+                          String paidToUscc) {
     }
 
     record BudgetView(String programId, long budgetFen, long availableFen, long reservedFen, long grantedFen,
@@ -187,8 +197,12 @@ class VoucherApi {
 
     @GetMapping("/redemptions")
     @PreAuthorize("isAuthenticated()")
+    @Operation(summary = "Redemptions: one's own (enterprise), those on one's contracts (provider), the queue or a program's (staff)")
     List<RedemptionView> redemptions(@RequestParam(required = false) String programId) {
         Actor actor = Actor.current();
+        if (actor.is(org.zhice.identity.Role.PROVIDER)) {
+            return views(redemptions.ofProvider(actor.orgUscc()));
+        }
         List<RedemptionRecord> list = actor.role().boundToOrganisation() ? redemptions.ofOrganisation(actor.orgUscc())
                 : programId == null ? redemptions.queue() : redemptions.ofProgram(programId);
         return list.stream().map(this::view).toList();
@@ -333,10 +347,25 @@ class VoucherApi {
     }
 
     RedemptionView view(RedemptionRecord r) {
+        Redemptions.OnContract c = redemptions.onContract(r.id())
+                .orElseThrow(() -> new IllegalStateException("redemption " + r.id() + " without its application"));
+        return view(new Redemptions.OnContract(r, c.contractId(), c.providerUscc(), c.usageFen(), c.usageEvents(),
+                c.paidOn(), c.paidToUscc()), registry.names(List.of(r.enterpriseUscc())));
+    }
+
+    private List<RedemptionView> views(List<Redemptions.OnContract> list) {
+        java.util.Map<String, String> names = registry.names(
+                list.stream().map(c -> c.redemption().enterpriseUscc()).distinct().toList());
+        return list.stream().map(c -> view(c, names)).toList();
+    }
+
+    private RedemptionView view(Redemptions.OnContract c, java.util.Map<String, String> names) {
+        RedemptionRecord r = c.redemption();
         return new RedemptionView(r.id(), r.applicationId(), r.programId(), r.enterpriseUscc(), r.payeeUscc(),
                 r.periodFrom(), r.periodTo(), r.last(), r.stage(), r.status(), r.standing(Clocks.today(clock)),
                 r.rawFen(), r.subsidyFen(), reasons(r.reasons()), redemptions.invoiceNumbers(r.id()), r.noticeFrom(),
-                r.noticeUntil(), r.openObjections(), r.paidFen());
+                r.noticeUntil(), r.openObjections(), r.paidFen(), c.contractId(), names.get(r.enterpriseUscc()),
+                r.mode(), c.usageFen(), c.paidOn(), c.paidToUscc());
     }
 
     static HttpStatus status(VoucherException.Kind kind) {

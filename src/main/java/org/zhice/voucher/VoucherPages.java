@@ -40,8 +40,9 @@ import org.zhice.rules.Application;
 /**
  * The enterprise's voucher pages: my vouchers (每一项在哪一步、为什么), apply with a contract from
  * the pool or one uploaded here, the application with its reasons in plain language, and redeem
- * on metered usage. A provider of a {@code provider_deducts} program sees the vouchers on its
- * contracts and redeems them. Everyone sees only their own organisation's items (else 404).
+ * on metered usage. A provider sees the vouchers on its contracts and the redemptions on them
+ * (who filed, what usage counted, when and to whom paid), and redeems where the program has it
+ * deduct ({@code provider_deducts}). Everyone sees only their own organisation's items (else 404).
  */
 @Controller
 @RequestMapping("/vouchers")
@@ -83,17 +84,27 @@ class VoucherPages {
     @PreAuthorize("hasAnyRole('ENTERPRISE', 'PROVIDER')")
     String mine(Model model) {
         Actor actor = Actor.current();
-        List<ApplicationRecord> list = actor.is(Role.ENTERPRISE) ? applications.ofEnterprise(actor.orgUscc())
-                : applications.ofProvider(actor.orgUscc());
+        boolean provider = actor.is(Role.PROVIDER);
+        List<ApplicationRecord> list = provider ? applications.ofProvider(actor.orgUscc())
+                : applications.ofEnterprise(actor.orgUscc());
         model.addAttribute("applications", list);
-        model.addAttribute("redemptions", redemptions.ofOrganisation(actor.orgUscc()));
+        // a provider sees the redemptions on its contracts, whoever filed them and whoever is paid
+        List<Redemptions.OnContract> onContracts = provider ? redemptions.ofProvider(actor.orgUscc()) : List.of();
+        model.addAttribute("onContracts", onContracts);
+        model.addAttribute("redemptions", provider ? List.of() : redemptions.ofOrganisation(actor.orgUscc()));
         model.addAttribute("clawbacks", actor.is(Role.ENTERPRISE) ? clawbacks.ofEnterprise(actor.orgUscc()) : List.of());
         model.addAttribute("today", Clocks.today(clock));
         model.addAttribute("programNames", programNames());
         Set<String> parties = new HashSet<>();
         list.forEach(a -> parties.add(a.enterpriseUscc()));
+        onContracts.forEach(c -> {
+            parties.add(c.redemption().enterpriseUscc());
+            if (c.paidToUscc() != null) {
+                parties.add(c.paidToUscc());
+            }
+        });
         model.addAttribute("names", registry.names(parties));
-        model.addAttribute("provider", actor.is(Role.PROVIDER));
+        model.addAttribute("provider", provider);
         return "voucher/mine";
     }
 

@@ -52,6 +52,9 @@ final class Navigation {
                 items.add(new Item("nav.programs", "/programs"));
             }
             case PROVIDER -> {
+                items.add(new Item("nav.pool.offerings", "/pool/offerings"));
+                items.add(new Item("nav.pool.contracts", "/pool/contracts"));
+                items.add(new Item("nav.provider.vouchers", "/vouchers/mine"));
                 items.add(new Item("nav.metering.uploads", "/metering/uploads"));
                 items.add(new Item("nav.my.organisation", "/registry/organisations/" + user.orgUscc()));
                 items.add(new Item("nav.programs", "/programs"));

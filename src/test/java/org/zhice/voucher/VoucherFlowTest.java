@@ -605,6 +605,153 @@ class VoucherFlowTest {
                 .andExpect(status().isOk()).andExpect(content().string(containsString("240.00元")));
     }
 
+    /**
+     * The provider portal: a provider sees the redemptions on its contracts, whoever filed them
+     * (the enterprise after payment, or itself where it deducts), with the usage counted, the
+     * subsidy, and when and to whom it was paid; on the page, in the API and in the detail. A
+     * provider of other contracts sees nothing of them, and they nothing of its.
+     */
+    @Test
+    void theProviderSeesTheRedemptionsPaidOnItsContractsAndNoOtherProviderDoes() throws Exception {
+        String claimProgram = "tp-2025-provider-claim";
+        String deductProgram = "tp-2025-provider-deduct";
+        VoucherFixtures.storeProgram(programs, claimProgram, 1_000_000, 50_000, "claim_after_payment");
+        VoucherFixtures.storeProgram(programs, deductProgram, 1_000_000, 50_000, "provider_deducts");
+        String[] created = new String[1];
+        tx.executeWithoutResult(s -> {
+            created[0] = VoucherFixtures.organisation(jdbc, "provider", "330106", "戊对照算力有限公司");
+            VoucherFixtures.offering(jdbc, created[0], "Q-H20", "compute.domestic", 1_000, 64,
+                    LocalDate.of(2025, 1, 1), LocalDate.of(2025, 12, 31));
+            users.create("other-provider", "secret-pass", "Q", Role.PROVIDER, created[0]);
+        });
+        String q = created[0];
+        at(12, 1, 10);
+        String claimed = contract(e1, LocalDate.of(2025, 12, 1));
+        ApplicationRecord onClaim = voucher(e1, claimProgram, claimed);
+        String deducted = contract(e2, LocalDate.of(2025, 12, 1));
+        ApplicationRecord onDeduct = voucher(e2, deductProgram, deducted);
+        String othersContract = uploads.store(enterprise(e1), e1, new UploadedContracts.Upload(q, "HT-Q",
+                "2025-12-01", "2025-12-01", "2026-06-01", "sku,unit_price_fen,quantity_max\nQ-H20,1000,1000\n",
+                "contract.pdf", PDF));
+        ApplicationRecord onOthers = voucher(e1, claimProgram, othersContract);
+
+        // 8 GPUs × 10 h at 10 元: 800 元 of usage, 240 元 of subsidy; × 5 h: 400 元, 120 元
+        at(12, 2, 10);
+        usage(claimed, LocalDate.of(2025, 12, 1), 10);
+        usage(deducted, LocalDate.of(2025, 12, 1), 5);
+        Instant start = LocalDate.of(2025, 12, 1).atTime(9, 0).atZone(VoucherFixtures.SHANGHAI).toInstant();
+        assertThat(metering.ingest(q, List.of(new UsageLine("q-ev-1", q, othersContract, "Q-H20", 8,
+                BigDecimal.valueOf(16), start, start.plusSeconds(7200)))).accepted()).isEqualTo(1);
+        RedemptionRecord byEnterprise = redeem(e1, onClaim.id(), LocalDate.of(2025, 12, 1), LocalDate.of(2025, 12, 31),
+                false, "PROV-RED-1");
+        RedemptionRecord filed = redemptions.file(VoucherFixtures.provider(provider), new Redemptions.Claim(
+                onDeduct.id(), LocalDate.of(2025, 12, 1), LocalDate.of(2025, 12, 31), false, List.of("PROV-RED-2")));
+        redemptions.prepare(REVIEWER, filed.id(), "approve", null);
+        RedemptionRecord byProvider = redemptions.decide(APPROVER, filed.id(), true, null);
+        RedemptionRecord ofOthers = redeem(e1, onOthers.id(), LocalDate.of(2025, 12, 1), LocalDate.of(2025, 12, 31),
+                false, "PROV-RED-3");
+        assertThat(byEnterprise.subsidyFen()).isEqualTo(24_000);
+        assertThat(byProvider.subsidyFen()).isEqualTo(12_000);
+        assertThat(ofOthers.subsidyFen()).isEqualTo(4_800);
+
+        var p = user(users.loadUserByUsername("flow-provider"));
+        var other = user(users.loadUserByUsername("other-provider"));
+        // decided, in 公示, not paid yet
+        mvc.perform(get("/vouchers/mine").with(p)).andExpect(status().isOk())
+                .andExpect(content().string(containsString(byEnterprise.id())))
+                .andExpect(content().string(containsString("尚未拨付(收款方:企业,先付后补)")));
+
+        // 公示 until Tuesday 2025-12-09; both batches run on Wednesday 2025-12-10
+        at(12, 10, 9);
+        Disbursements.Batch claimBatch = disbursements.run(OFFICE, claimProgram);
+        Disbursements.Batch deductBatch = disbursements.run(OFFICE, deductProgram);
+        assertThat(claimBatch.valueDate()).isEqualTo(LocalDate.of(2025, 12, 10));
+
+        // (other tests of the class leave redemptions on this provider's contracts too: all of them
+        // are on its contracts, none on another's)
+        List<Redemptions.OnContract> onItsContracts = redemptions.ofProvider(provider);
+        assertThat(onItsContracts).allSatisfy(c -> assertThat(c.providerUscc()).isEqualTo(provider))
+                .extracting(c -> c.redemption().id()).doesNotContain(ofOthers.id());
+        assertThat(jdbc.sql("""
+                        select count(*) from voucher_redemption r join voucher_application a on a.id = r.application_id
+                        where a.provider_uscc = :p""").param("p", provider).query(Long.class).single())
+                .isEqualTo(onItsContracts.size());
+        assertThat(onItsContracts)
+                .extracting(c -> c.redemption().id(), Redemptions.OnContract::contractId, Redemptions.OnContract::usageFen,
+                        c -> c.redemption().paidFen(), Redemptions.OnContract::paidOn, Redemptions.OnContract::paidToUscc)
+                .contains(
+                        tuple(byEnterprise.id(), claimed, 80_000L, 24_000L, claimBatch.valueDate(), e1),
+                        tuple(byProvider.id(), deducted, 40_000L, 12_000L, deductBatch.valueDate(), provider));
+        assertThat(redemptions.ofProvider(q)).extracting(c -> c.redemption().id()).containsExactly(ofOthers.id());
+
+        // the page: enterprise, contract, usage, subsidy, paid, when and to whom; in both languages
+        mvc.perform(get("/vouchers/mine").with(p)).andExpect(status().isOk())
+                .andExpect(content().string(containsString(byEnterprise.id())))
+                .andExpect(content().string(containsString(byProvider.id())))
+                .andExpect(content().string(containsString(claimed)))
+                .andExpect(content().string(containsString("800.00")))
+                .andExpect(content().string(containsString("240.00")))
+                .andExpect(content().string(containsString("2025-12-10 拨付给 甲智能科技有限公司(企业,先付后补)")))
+                .andExpect(content().string(containsString("2025-12-10 拨付给 丁算力有限公司(本公司,销售时已抵扣)")))
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString(ofOthers.id()))))
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString(othersContract))))
+                // the provider's menu leads to its offerings, contracts and these redemptions
+                .andExpect(content().string(containsString("href=\"/pool/offerings\"")))
+                .andExpect(content().string(containsString("href=\"/pool/contracts\"")))
+                .andExpect(content().string(containsString("href=\"/vouchers/mine\"")));
+        mvc.perform(get("/vouchers/mine").param("lang", "en").with(p)).andExpect(status().isOk())
+                .andExpect(content().string(containsString("Redemptions on our contracts")))
+                .andExpect(content().string(containsString(
+                        "paid on 2025-12-10 to 甲智能科技有限公司 (the enterprise, which paid and claims)")));
+        mvc.perform(get("/vouchers/redemptions/{id}", byEnterprise.id()).with(p))
+                .andExpect(status().isOk()).andExpect(content().string(containsString("240.00")));
+
+        // the API, with the provider's token
+        String token = tokens.issue(users.find("flow-provider").orElseThrow().id(), "test");
+        mvc.perform(get("/api/vouchers/redemptions").header("Authorization", "Bearer " + token))
+                .andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.length()")
+                        .value(onItsContracts.size()))
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString(ofOthers.id()))))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
+                        "$[?(@.id == '%s')].paidFen".formatted(byEnterprise.id())).value(24_000))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
+                        "$[?(@.id == '%s')].usageFen".formatted(byEnterprise.id())).value(80_000))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
+                        "$[?(@.id == '%s')].paidOn".formatted(byEnterprise.id())).value("2025-12-10"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
+                        "$[?(@.id == '%s')].paidToUscc".formatted(byEnterprise.id())).value(e1))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
+                        "$[?(@.id == '%s')].enterpriseName".formatted(byEnterprise.id())).value("甲智能科技有限公司"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
+                        "$[?(@.id == '%s')].contractId".formatted(byEnterprise.id())).value(claimed))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
+                        "$[?(@.id == '%s')].paidToUscc".formatted(byProvider.id())).value(provider));
+        mvc.perform(get("/api/vouchers/redemptions/{id}", byEnterprise.id()).header("Authorization", "Bearer " + token))
+                .andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.paidFen")
+                        .value(24_000));
+
+        // another provider sees nothing of them: not on its page, not in its API, not by id
+        String otherToken = tokens.issue(users.find("other-provider").orElseThrow().id(), "test");
+        for (RedemptionRecord r : List.of(byEnterprise, byProvider)) {
+            mvc.perform(get("/vouchers/redemptions/{id}", r.id()).with(other)).andExpect(status().isNotFound());
+            mvc.perform(get("/api/vouchers/redemptions/{id}", r.id()).header("Authorization", "Bearer " + otherToken))
+                    .andExpect(status().isNotFound());
+        }
+        mvc.perform(get("/vouchers/mine").with(other)).andExpect(status().isOk())
+                .andExpect(content().string(containsString(ofOthers.id())))
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString(byEnterprise.id()))))
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString(byProvider.id()))))
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString(claimed))));
+        String othersApi = mvc.perform(get("/api/vouchers/redemptions").header("Authorization", "Bearer " + otherToken))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(othersApi).contains(ofOthers.id()).doesNotContain(byEnterprise.id(), byProvider.id(), claimed,
+                deducted, "PROV-RED-1", "PROV-RED-2");
+        // and the first provider nothing of the other's redemption, though the enterprise is the same
+        mvc.perform(get("/vouchers/redemptions/{id}", ofOthers.id()).with(p)).andExpect(status().isNotFound());
+    }
+
     @Test
     void theBankFileDefusesFormulasAndWritesExactYuan() {
         String file = BankFile.write(List.of(new BankFile.Payment("91330106MA2XXXXX1X", "=HYPERLINK(\"x\")", "@bank",
