@@ -41,4 +41,45 @@ final class Reasons {
     static String messageKey(String reason) {
         return "metering.reason." + reason;
     }
+
+    /** The text of a rejected line in an upload's answer: its message key and arguments. */
+    record Detail(String messageKey, List<String> args) {
+    }
+
+    private static final java.math.BigDecimal NANOS_PER_HOUR = java.math.BigDecimal.valueOf(3_600_000_000_000L);
+
+    /**
+     * What an upload's answer says of a rejected event: for a correction, the event it names; for
+     * an inconsistent quantity, which of the rule's conditions failed, with the figures (read from
+     * the event itself, so the stored upload answers the same later). Other reasons: their text.
+     */
+    static Detail detail(String reason, String adjusts, int units, long quantityMicros, long startNanos,
+                         long endNanos) {
+        switch (reason) {
+            case ADJUSTED_EVENT_UNKNOWN, ADJUSTMENT_CHANGES_LINE, ADJUSTED_EVENT_NOT_IN_FORCE, ADJUSTED_EVENT_COUNTED,
+                 ADJUSTED_EVENT_DISPUTED -> {
+                return new Detail("metering.reasonOn." + reason, List.of(adjusts == null ? "" : adjusts));
+            }
+            case "INCONSISTENT_QUANTITY" -> {
+                String quantity = org.zhice.rules.Quantities.format(quantityMicros);
+                if (endNanos <= startNanos) {
+                    return new Detail("metering.reasonOn.INCONSISTENT_QUANTITY.time", List.of());
+                }
+                if (quantityMicros <= 0) {
+                    return new Detail("metering.reasonOn.INCONSISTENT_QUANTITY.quantity", List.of(quantity));
+                }
+                if (units == org.zhice.rules.UsageChecks.NO_UNITS) {
+                    return new Detail("metering.reasonOn.INCONSISTENT_QUANTITY.units", List.of(quantity));
+                }
+                java.math.BigDecimal hours = java.math.BigDecimal.valueOf(endNanos - startNanos)
+                        .divide(NANOS_PER_HOUR, 6, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+                return new Detail("metering.reasonOn.INCONSISTENT_QUANTITY.gpuHours", List.of(quantity,
+                        Integer.toString(units), hours.toPlainString(),
+                        hours.multiply(java.math.BigDecimal.valueOf(units)).stripTrailingZeros().toPlainString()));
+            }
+            default -> {
+                return new Detail(messageKey(reason), List.of());
+            }
+        }
+    }
 }

@@ -34,7 +34,9 @@ final class UploadResults {
                 .single();
         List<LineResult> results = new ArrayList<>();
         jdbc.sql("""
-                select usage_id, event_id, status, reason, adjusts_event_id, line_no from usage_event
+                select usage_id, event_id, status, reason, adjusts_event_id, line_no, units, quantity_micros, start_ns,
+                       end_ns
+                from usage_event
                 where usage_id > :first and usage_id < :next and line_no >= :from and line_no < :to
                 """)
                 .param("first", UsageIngestion.firstUsageId(uploadId))
@@ -49,8 +51,14 @@ final class UploadResults {
                         results.add(new LineResult(line, rs.getString(2), Outcome.WITHDRAWAL, null, null, usageId,
                                 "metering.outcome.withdrawal", List.of(rs.getString(5))));
                     } else if ("rejected".equals(status) && !Reasons.DISPUTE_UPHELD.equals(reason)) {
+                        int units = rs.getInt(7);
+                        if (rs.wasNull()) {
+                            units = org.zhice.rules.UsageChecks.NO_UNITS;
+                        }
+                        Reasons.Detail detail = Reasons.detail(reason, rs.getString(5), units, rs.getLong(8),
+                                rs.getLong(9), rs.getLong(10));
                         results.add(new LineResult(line, rs.getString(2), Outcome.REJECTED, reason, null, usageId,
-                                Reasons.messageKey(reason), List.of()));
+                                detail.messageKey(), detail.args()));
                     } else {
                         results.add(new LineResult(line, rs.getString(2), Outcome.ACCEPTED, null, null, usageId,
                                 "metering.outcome.accepted", List.of()));

@@ -1166,8 +1166,10 @@ class UsageIngestion {
                     }
                     case REJECTED -> {
                         rejected++;
+                        Reasons.Detail detail = Reasons.detail(reason[i], batch.adjusts(i), batch.units(i),
+                                batch.quantityMicros(i), batch.startNanos(i), batch.endNanos(i));
                         results.add(new LineResult(batch.line(i), batch.eventId(i), Outcome.REJECTED, reason[i],
-                                null, usageIdOf(i), Reasons.messageKey(reason[i]), List.of()));
+                                null, usageIdOf(i), detail.messageKey(), detail.args()));
                     }
                     default -> results.add(problem[i].result());
                 }

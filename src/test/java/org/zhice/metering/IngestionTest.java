@@ -30,6 +30,7 @@ class IngestionTest {
     @Autowired Metering metering;
     @Autowired JdbcClient jdbc;
     @Autowired TransactionTemplate tx;
+    @Autowired org.springframework.context.MessageSource messages;
 
     IngestResult push(String provider, String... lines) {
         byte[] body = MeteringFixtures.ndjson(List.of(lines));
@@ -112,6 +113,16 @@ class IngestionTest {
         assertThat(verdicts(result)).containsExactly("UNKNOWN_CONTRACT_LINE", "UNKNOWN_CONTRACT_LINE",
                 "UNKNOWN_CONTRACT_LINE", "OUTSIDE_CONTRACT_TERM", "INCONSISTENT_QUANTITY", "INCONSISTENT_QUANTITY",
                 "INCONSISTENT_QUANTITY", "INCONSISTENT_QUANTITY", "ACCEPTED", "ACCEPTED");
+        assertThat(result.results().subList(4, 8)).as("which condition failed, with the figures")
+                .extracting(r -> messages.getMessage(r.messageKey(), r.args().toArray(), java.util.Locale.ENGLISH))
+                .containsExactly("The quantity 9 differs from GPUs × hours = 4 × 2 = 8 by more than 0.01",
+                        "The quantity 0 is not above 0", "The end is not after the start",
+                        "units (GPUs at once) is missing, and a GPU-hour line needs it: the quantity 2 cannot be "
+                                + "checked against GPUs × hours");
+        assertThat(UploadResults.of(jdbc, result.uploadId(), false).results()).as("the stored upload answers the same")
+                .extracting(LineResult::messageKey, LineResult::args)
+                .containsExactlyElementsOf(result.results().stream()
+                        .map(r -> org.assertj.core.groups.Tuple.tuple(r.messageKey(), r.args())).toList());
         assertThat(metering.acceptedUsage(w.tokenContract())).singleElement()
                 .satisfies(u -> assertThat(u.amountFen()).as("3.5 × min(400, 500)").isEqualTo(1_400));
         assertThat(metering.acceptedUsage(other.gpuContract())).as("nothing lands on another provider's contract")
@@ -255,6 +266,8 @@ class IngestionTest {
         assertThat(verdicts(result)).as("b2 replaces b: its own 8 GPUs do not count against it")
                 .containsExactly("ACCEPTED", "ACCEPTED", "ADJUSTED_EVENT_NOT_IN_FORCE", "ADJUSTED_EVENT_UNKNOWN",
                         "ADJUSTMENT_CHANGES_LINE");
+        assertThat(messages.getMessage(result.results().get(3).messageKey(), result.results().get(3).args().toArray(),
+                java.util.Locale.ENGLISH)).isEqualTo("adjusts names nothing, which is no event you reported before");
         assertThat(metering.acceptedUsage(w.gpuContract())).extracting(AcceptedUsage::eventId)
                 .containsExactly("a2", "b2");
         assertThat(lineTotal(w.gpuContract(), "GPU-A")).isEqualTo(21_000_000);
